@@ -1,0 +1,67 @@
+"""Structured documents (YAML, JSON) as plain data plus a position map.
+
+Both loaders fill the same :class:`DataDocument`, so schema and rule checks
+ask "where is ``related/2/slug``?" without knowing which syntax it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from atlaslint.diagnostics import Diagnostic
+from atlaslint.documents.source import SourceFile
+from atlaslint.positions import Span
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(slots=True)
+class Located:
+    """Where one value sits: its own span, and its key's span inside a mapping."""
+
+    value: Span
+    key: Span | None = None
+    start: int = 0
+    end: int = 0
+    style: str | None = None
+
+
+@dataclass
+class DataDocument:
+    """Parsed data (``None`` when the syntax is broken) and its positions."""
+
+    source: SourceFile
+    data: Any = None
+    positions: dict[Path_, Located] = field(default_factory=dict)
+    problems: list[Diagnostic] = field(default_factory=list)
+    suppressions: dict[int, frozenset[str]] = field(default_factory=dict)
+
+    @property
+    def path(self) -> str:
+        return self.source.path
+
+    @property
+    def ok(self) -> bool:
+        return self.data is not None and not any(
+            p.rule.startswith("syntax/") for p in self.problems
+        )
+
+    def locate(self, path: Path_) -> Located:
+        """The location of ``path``, or of its nearest ancestor that exists."""
+        path = tuple(path)
+        while path and path not in self.positions:
+            path = path[:-1]
+        found = self.positions.get(path)
+        return found if found is not None else Located(Span.point(1, 1))
+
+    def value_span(self, path: Path_) -> Span:
+        return self.locate(path).value
+
+    def key_span(self, path: Path_) -> Span:
+        """The key's span for a mapping entry, else the value's."""
+        loc = self.locate(path)
+        return loc.key or loc.value
+
+    def has(self, path: Path_) -> bool:
+        return tuple(path) in self.positions

@@ -1,0 +1,225 @@
+"""YAML through ruamel.yaml's composer (C parser when present), never its constructor.
+
+We build plain Python values from the node graph ourselves: that keeps every
+key's and value's mark, reports duplicate keys instead of merging them, never
+constructs a tagged Python object, and bounds alias expansion.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from atlaslint.diagnostics import Diagnostic, Severity
+from atlaslint.documents.data import DataDocument, Located, Path_
+from atlaslint.documents.source import SourceFile
+from atlaslint.positions import Span
+
+MAX_NODES = 200_000
+_STD = "tag:yaml.org,2002:"
+_SAFE_TAGS = {
+    _STD + t for t in ("str", "null", "bool", "int", "float", "timestamp", "map", "seq", "merge")
+}
+_DISABLE = re.compile(r"#\s*atlaslint:\s*disable=([\w/*,\- ]+)")
+_yaml = None
+
+
+def _parser():
+    """One ruamel.yaml instance per process; imported lazily to keep start-up fast."""
+    global _yaml
+    if _yaml is None:
+        from ruamel.yaml import YAML
+
+        _yaml = YAML(typ="safe", pure=False)
+    return _yaml
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _span(doc: DataDocument, node) -> tuple[Span, int, int]:
+    start = node.start_mark.index
+    end = node.end_mark.index
+    text = doc.source.text or ""
+    # Block scalars end after their trailing line breaks; the value ends earlier.
+    while end > start and text[end - 1 : end] in ("\n", " "):
+        end -= 1
+    return doc.source.index.span(start, end), start, end
+
+
+class _Builder:
+    def __init__(self, doc: DataDocument) -> None:
+        self.doc = doc
+        self.count = 0
+
+    def problem(self, node, rule: str, message: str) -> None:
+        span, _, _ = _span(self.doc, node)
+        self.doc.problems.append(Diagnostic(self.doc.path, span, rule, Severity.ERROR, message))
+
+    def build(self, node, path: Path_, key_span: Span | None = None) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise _TooLarge
+        span, start, end = _span(self.doc, node)
+        if path not in self.doc.positions:
+            self.doc.positions[path] = Located(
+                span, key_span, start, end, getattr(node, "style", None)
+            )
+        tag = node.tag
+        if tag not in _SAFE_TAGS:
+            self.problem(
+                node,
+                "syntax/yaml-tag",
+                f"YAML tag {tag!r} is not allowed; atlaslint never constructs tagged objects",
+            )
+        kind = node.id
+        if kind == "mapping":
+            return self.mapping(node, path)
+        if kind == "sequence":
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        return scalar(tag, node.value)
+
+    def mapping(self, node, path: Path_) -> dict:
+        out: dict = {}
+        for key_node, value_node in node.value:
+            if key_node.id != "scalar":
+                self.problem(key_node, "syntax/yaml", "a mapping key must be a plain string")
+                continue
+            key = key_node.value
+            key_span = _span(self.doc, key_node)[0]
+            if key in out:
+                self.problem(
+                    key_node,
+                    "syntax/duplicate-key",
+                    f"duplicate key '{key}': a second value would silently replace the first",
+                )
+                continue
+            out[key] = self.build(value_node, (*path, key), key_span)
+        return out
+
+
+_INT = re.compile(r"[-+]?(0|[1-9][0-9_]*|0o[0-7]+|0x[0-9a-fA-F]+)")
+
+
+def scalar(tag: str, value: str) -> Any:
+    """Plain values for the YAML 1.2 core tags; anything else stays a string."""
+    if tag == _STD + "str":
+        return value
+    if tag == _STD + "null":
+        return None
+    if tag == _STD + "bool":
+        return value.lower() in ("true", "yes", "on")
+    if tag == _STD + "int" and _INT.fullmatch(value):
+        try:
+            return int(value.replace("_", ""), 0)
+        except ValueError:
+            return value
+    if tag == _STD + "float":
+        low = value.lower().replace("_", "")
+        if low in (".inf", "+.inf"):
+            return float("inf")
+        if low == "-.inf":
+            return float("-inf")
+        if low == ".nan":
+            return float("nan")
+        try:
+            return float(low)
+        except ValueError:
+            return value
+    if tag == _STD + "timestamp":
+        try:
+            if len(value) == 10:
+                return dt.date.fromisoformat(value)
+            return dt.datetime.fromisoformat(value.replace(" ", "T").replace("Z", "+00:00"))
+        except ValueError:
+            return value
+    return value
+
+
+def _suppressions(text: str) -> dict[int, frozenset[str]]:
+    """``# atlaslint: disable=RULE`` comments: the line they sit on (and the next one
+    when the comment stands alone on its line)."""
+    found: dict[int, frozenset[str]] = {}
+    if "atlaslint:" not in text:
+        return found
+    for number, line in enumerate(text.split("\n"), start=1):
+        match = _DISABLE.search(line)
+        if match:
+            rules = frozenset(r.strip() for r in match.group(1).split(",") if r.strip())
+            found[number] = found.get(number, frozenset()) | rules
+            if not line[: match.start()].strip():
+                found[number + 1] = found.get(number + 1, frozenset()) | rules
+    return found
+
+
+def load_yaml(source: SourceFile) -> DataDocument:
+    """Parse a YAML file into a :class:`DataDocument`; syntax errors become diagnostics."""
+    doc = DataDocument(source)
+    if not source.ok:
+        doc.problems.extend(source.problems)
+        return doc
+    text = source.text or ""
+    if not text.strip():
+        doc.problems.append(
+            Diagnostic(
+                source.path, Span.point(1, 1), "syntax/empty", Severity.ERROR, "file is empty"
+            )
+        )
+        return doc
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    try:
+        node = _parser().compose(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or exc.context or "invalid YAML"
+        if exc.context and exc.problem:
+            problem = f"{exc.problem} ({exc.context})"
+        doc.problems.append(
+            Diagnostic(
+                source.path,
+                Span(line, column, line, column + 1),
+                "syntax/yaml",
+                Severity.ERROR,
+                f"invalid YAML: {problem}",
+            )
+        )
+        return doc
+    except (YAMLError, RecursionError, ValueError) as exc:
+        doc.problems.append(
+            Diagnostic(
+                source.path,
+                Span.point(1, 1),
+                "syntax/yaml",
+                Severity.ERROR,
+                f"invalid YAML: {exc}",
+            )
+        )
+        return doc
+    if node is None:
+        doc.problems.append(
+            Diagnostic(
+                source.path, Span.point(1, 1), "syntax/empty", Severity.ERROR, "document is empty"
+            )
+        )
+        return doc
+    builder = _Builder(doc)
+    try:
+        doc.data = builder.build(node, ())
+    except (_TooLarge, RecursionError):
+        doc.data = None
+        doc.positions.clear()
+        doc.problems.append(
+            Diagnostic(
+                source.path,
+                Span.point(1, 1),
+                "syntax/yaml",
+                Severity.ERROR,
+                f"document expands to over {MAX_NODES:,} nodes (an alias bomb?); refused",
+            )
+        )
+    doc.suppressions = _suppressions(text)
+    return doc

@@ -1,0 +1,163 @@
+"""The engine: discover units, check each, run cross-file rules, judge the findings.
+
+Per-unit checking is a pure function of the unit's bytes and the settings, so it
+can run in worker processes and be cached; cross-file rules run afterwards from
+the small index every unit returns.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from atlaslint.checks.sink import Sink
+from atlaslint.checks.xref import check_xref
+from atlaslint.diagnostics import Diagnostic, Severity
+from atlaslint.discovery import discover, universe
+from atlaslint.positions import Span
+from atlaslint.settings import Settings
+from atlaslint.units import FRAMEWORK, PROFILE, RECORD, IndexEntry, Unit, UnitResult
+
+Checker = Callable[[Unit, Settings], UnitResult]
+
+
+def _checkers() -> dict[str, Checker]:
+    from atlaslint.kinds.profile import check_profile
+
+    table: dict[str, Checker] = {PROFILE: check_profile}
+    try:
+        from atlaslint.kinds.framework import check_framework
+
+        table[FRAMEWORK] = check_framework
+    except ImportError:
+        pass
+    try:
+        from atlaslint.kinds.record import check_record
+
+        table[RECORD] = check_record
+    except ImportError:
+        pass
+    return table
+
+
+def _indexers() -> dict[str, Callable[[Unit, Settings], IndexEntry]]:
+    from atlaslint.kinds.profile import index_profile
+
+    table = {PROFILE: index_profile}
+    try:
+        from atlaslint.kinds.framework import index_framework
+
+        table[FRAMEWORK] = index_framework
+    except ImportError:
+        pass
+    return table
+
+
+@dataclass
+class RunResult:
+    """Everything a report needs."""
+
+    diagnostics: list[Diagnostic]
+    files: int
+    skipped: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    internal_errors: int = 0
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for d in self.diagnostics if d.severity == severity)
+
+
+def check_unit(unit: Unit, settings: Settings) -> UnitResult:
+    """Check one unit; an internal error becomes a diagnostic, never a crash."""
+    checker = _checkers().get(unit.kind)
+    if checker is None:
+        return UnitResult([], IndexEntry(unit.kind))
+    try:
+        return checker(unit, settings)
+    except Exception as exc:  # one broken check must not lose every other finding
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        where = f"{Path(frame.filename).name}:{frame.lineno}"
+        path = unit.display if unit.kind != PROFILE else f"{unit.display.rstrip('/')}/SOUL.md"
+        sink = Sink(settings.registry)
+        sink.emit(
+            path,
+            Span.point(1, 1),
+            "internal/error",
+            f"internal error in the {unit.kind} checks ({where}): {type(exc).__name__}: {exc}",
+        )
+        return UnitResult(sink.items, IndexEntry(unit.kind))
+
+
+def count_files(unit: Unit) -> int:
+    if unit.kind == PROFILE:
+        return sum((unit.fs_path / n).is_file() for n in ("SOUL.md", "metadata.yaml")) or 1
+    return 1
+
+
+def judge(diagnostics: list[Diagnostic], settings: Settings) -> list[Diagnostic]:
+    """Apply select/ignore, severity overrides and per-file ignores; sort."""
+    root = settings.root.resolve()
+    kept: list[Diagnostic] = []
+    relative_cache: dict[str, str] = {}
+    for diag in diagnostics:
+        if diag.rule != "internal/error" and not settings.enabled(diag.rule):
+            continue
+        severity = settings.severity_of(diag.rule, diag.severity)
+        if severity is None:
+            continue
+        if settings.per_file_ignores:
+            relative = relative_cache.get(diag.path)
+            if relative is None:
+                try:
+                    relative = Path(diag.path).resolve().relative_to(root).as_posix()
+                except ValueError:
+                    relative = diag.path
+                relative_cache[diag.path] = relative
+            if settings.ignored_in_file(diag.rule, relative):
+                continue
+        kept.append(diag if severity == diag.severity else replace(diag, severity=severity))
+    kept.sort(key=Diagnostic.sort_key)
+    return kept
+
+
+def run_units(units: Sequence[Unit], settings: Settings) -> list[UnitResult]:
+    """Check units, in order. (Parallel execution and caching plug in here.)"""
+    return [check_unit(unit, settings) for unit in units]
+
+
+def check_paths(named: Sequence[tuple[str, Path]], settings: Settings) -> RunResult:
+    """The whole run over the user's paths."""
+    found = discover(named, settings)
+    targets = found.units
+    results = run_units(targets, settings)
+    diagnostics: list[Diagnostic] = []
+    entries: list[tuple[IndexEntry, bool]] = []
+    target_keys = {(u.kind, u.fs_path.resolve()) for u in targets}
+    for result in results:
+        diagnostics.extend(result.diagnostics)
+        entries.append((result.index, True))
+    indexers = _indexers()
+    if any(u.kind in (PROFILE, FRAMEWORK) for u in targets):
+        for unit in universe(settings):
+            if (unit.kind, unit.fs_path.resolve()) in target_keys:
+                continue
+            indexer = indexers.get(unit.kind)
+            if indexer is not None:
+                entries.append((indexer(unit, settings), False))
+    sink = Sink(settings.registry)
+    check_xref(entries, sink)
+    diagnostics.extend(sink.items)
+    judged = judge(diagnostics, settings)
+    return RunResult(
+        diagnostics=judged,
+        files=sum(count_files(u) for u in targets),
+        skipped=found.skipped,
+        internal_errors=sum(1 for d in judged if d.rule == "internal/error"),
+    )
+
+
+def cpu_count() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

@@ -1,0 +1,28 @@
+"""Source lines for reports that show them (text, SARIF snippets)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class SourceLines:
+    """Reads each reported file once, lazily; stdin text is handed in."""
+
+    def __init__(self, given: dict[str, str] | None = None) -> None:
+        self._lines: dict[str, list[str]] = {
+            path: text.split("\n") for path, text in (given or {}).items()
+        }
+
+    def line(self, path: str, number: int) -> str | None:
+        lines = self._lines.get(path)
+        if lines is None:
+            try:
+                data = Path(path).read_bytes()
+                text = data.decode("utf-8", errors="replace").removeprefix("\ufeff")
+                lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+            except OSError:
+                lines = []
+            self._lines[path] = lines
+        if 1 <= number <= len(lines):
+            return lines[number - 1]
+        return None

@@ -1,0 +1,57 @@
+"""Units of work and what checking one yields.
+
+A unit is what one worker checks in isolation: a profile folder (SOUL.md and
+metadata.yaml together), a framework file, or a record file. Results are plain
+picklable data so they can cross process boundaries and live in the cache.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from atlaslint.diagnostics import Diagnostic
+from atlaslint.positions import Span
+
+PROFILE, FRAMEWORK, RECORD = "profile", "framework", "record"
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One thing to check. ``display`` is the path as the user named it."""
+
+    kind: str
+    display: str
+    fs_path: Path
+    report: bool = True
+    stdin_text: str | None = None
+
+    @property
+    def slug(self) -> str:
+        return self.fs_path.resolve().name
+
+
+@dataclass
+class Ref:
+    """A value another file may point at, with where it was written."""
+
+    value: str
+    path: str
+    span: Span
+
+
+@dataclass
+class IndexEntry:
+    """What cross-file rules need to know about one unit, without re-parsing it."""
+
+    kind: str
+    slug: str | None = None
+    titles: list[Ref] = field(default_factory=list)
+    related: list[Ref] = field(default_factory=list)
+    profile_ref: Ref | None = None
+
+
+@dataclass
+class UnitResult:
+    diagnostics: list[Diagnostic]
+    index: IndexEntry
