@@ -1,0 +1,80 @@
+"""Shared fixtures: the real corpus (skipped with a reason where absent), copies of
+real profiles to mutate, and a runner for the command line."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from atlaslint.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+CORPUS = SHARED / "corpus"
+EXAMPLES = REPO / "examples"
+
+
+@pytest.fixture
+def corpus_dir() -> Path:
+    if not (CORPUS / "souls").is_dir():
+        pytest.skip(f"the real corpus is not at {CORPUS} (../shared/corpus beside the repo)")
+    return CORPUS
+
+
+@pytest.fixture
+def atlas(tmp_path: Path, corpus_dir: Path) -> Callable[..., Path]:
+    """Copy real profiles into a fresh atlas folder: ``atlas("carpenter", "electrician")``."""
+    root = tmp_path / "atlas"
+    root.mkdir(exist_ok=True)
+
+    def make(*slugs: str) -> Path:
+        for slug in slugs:
+            shutil.copytree(corpus_dir / "souls" / slug, root / slug)
+        return root
+
+    return make
+
+
+@dataclass
+class Run:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def json(self) -> dict:
+        return json.loads(self.stdout)
+
+    @property
+    def diagnostics(self) -> list[dict]:
+        return self.json["diagnostics"]
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Run]:
+    """Run ``atlaslint`` in-process from a folder: ``cli("check", "x", cwd=tmp)``."""
+
+    def run(*args: str, cwd: Path | None = None, input: str | None = None) -> Run:
+        if cwd is not None:
+            monkeypatch.chdir(cwd)
+        result = CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+        return Run(result.exit_code, result.stdout, result.stderr)
+
+    return run
+
+
+def edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    """Replace text in a fixture file, failing loudly if the text is not there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def find(diagnostics: list[dict], rule: str) -> list[dict]:
+    return [d for d in diagnostics if d["rule"] == rule]
