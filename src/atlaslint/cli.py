@@ -51,6 +51,20 @@ def main() -> None:
 )
 @click.option("--statistics", is_flag=True, help="Print counts per rule instead of findings.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only findings, no source or summary.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Worker processes [default: one per core; 1 checks in this process].",
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=str),
+    default=None,
+    help="Cache folder [default: .atlaslint_cache under the project root].",
+)
 def check(
     paths: tuple[str, ...],
     output_format: str,
@@ -60,6 +74,9 @@ def check(
     config_file: Path | None,
     statistics: bool,
     quiet: bool,
+    jobs: int | None,
+    no_cache: bool,
+    cache_dir: str | None,
 ) -> None:
     """Check PATHS (files or folders; default: the current folder)."""
     from atlaslint.config import ConfigError, resolve_settings
@@ -69,6 +86,7 @@ def check(
 
     named = [(p, Path(p)) for p in (paths or (".",))]
     overrides = {"select": _split(select), "ignore": _split(ignore), "fail_on": fail_on}
+    overrides.update(jobs=jobs, cache_dir=cache_dir, cache=False if no_cache else None)
     try:
         settings = resolve_settings([p for _, p in named], config_file, overrides)
         for selector in (*settings.select, *settings.ignore):

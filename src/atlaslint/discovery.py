@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from atlaslint.fspaths import real_path, relative_to
 from atlaslint.settings import ALWAYS_SKIPPED, Settings
 from atlaslint.units import FRAMEWORK, PROFILE, RECORD, Unit
 
@@ -57,10 +58,10 @@ class Discovery:
 
     units: list[Unit] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
-    _seen: set[tuple[str, Path]] = field(default_factory=set)
+    _seen: set[tuple[str, str]] = field(default_factory=set)
 
     def add(self, unit: Unit) -> None:
-        key = (unit.kind, unit.fs_path.resolve())
+        key = (unit.kind, real_path(unit.fs_path))
         if key not in self._seen:
             self._seen.add(key)
             self.units.append(unit)
@@ -72,12 +73,14 @@ class Walker:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.root = settings.root.resolve()
+        self._root = str(self.root)
+        self._relatives: dict[str, str | None] = {}
 
     def _relative(self, path: Path) -> str | None:
-        try:
-            return path.resolve().relative_to(self.root).as_posix()
-        except ValueError:
-            return None
+        key = str(path)
+        if key not in self._relatives:
+            self._relatives[key] = relative_to(path, self._root)
+        return self._relatives[key]
 
     def excluded(self, path: Path, is_dir: bool) -> bool:
         if path.name in ALWAYS_SKIPPED:

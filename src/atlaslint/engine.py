@@ -12,14 +12,20 @@ import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from atlaslint.checks.sink import Sink
 from atlaslint.checks.xref import check_xref
 from atlaslint.diagnostics import Diagnostic, Severity
 from atlaslint.discovery import discover, universe
+from atlaslint.fspaths import forget as forget_real_paths
+from atlaslint.fspaths import real_path
 from atlaslint.positions import Span
 from atlaslint.settings import Settings
 from atlaslint.units import FRAMEWORK, PROFILE, RECORD, IndexEntry, Unit, UnitResult
+
+if TYPE_CHECKING:
+    from atlaslint.cache import ResultCache
 
 Checker = Callable[[Unit, Settings], UnitResult]
 
@@ -91,6 +97,18 @@ def check_unit(unit: Unit, settings: Settings) -> UnitResult:
         return UnitResult(sink.items, IndexEntry(unit.kind))
 
 
+def index_unit(unit: Unit, settings: Settings) -> UnitResult:
+    """Only the index entry of a unit that is not reported on (for cross-file rules)."""
+    indexer = _indexers().get(unit.kind)
+    if indexer is None:
+        return UnitResult([], IndexEntry(unit.kind))
+    try:
+        return UnitResult([], indexer(unit, settings))
+    except Exception:  # its own run reports the problem; here it only lacks an index
+        slug = unit.slug if unit.kind == PROFILE else None
+        return UnitResult([], IndexEntry(unit.kind, slug=slug))
+
+
 def count_files(unit: Unit) -> int:
     if unit.kind == PROFILE:
         return sum((unit.fs_path / n).is_file() for n in ("SOUL.md", "metadata.yaml")) or 1
@@ -123,30 +141,59 @@ def judge(diagnostics: list[Diagnostic], settings: Settings) -> list[Diagnostic]
     return kept
 
 
-def run_units(units: Sequence[Unit], settings: Settings) -> list[UnitResult]:
-    """Check units, in order. (Parallel execution and caching plug in here.)"""
-    return [check_unit(unit, settings) for unit in units]
+def run_units(
+    units: Sequence[Unit], settings: Settings, cache: ResultCache | None = None
+) -> list[UnitResult]:
+    """Check units, in order: from the cache where it holds them, the rest over a pool."""
+    from atlaslint.parallel import CHECK, run_tasks
+
+    return run_tasks([(u, CHECK) for u in units], settings, cache, settings.jobs)
+
+
+def index_units(
+    units: Sequence[Unit], settings: Settings, cache: ResultCache | None = None
+) -> list[IndexEntry]:
+    """Index entries of units not reported on, in order (cached and parallel as above)."""
+    from atlaslint.parallel import INDEX, run_tasks
+
+    return [r.index for r in run_tasks([(u, INDEX) for u in units], settings, cache, settings.jobs)]
+
+
+def _open_cache(settings: Settings) -> ResultCache | None:
+    from atlaslint.cache import ResultCache
+
+    return ResultCache.for_settings(settings)
+
+
+def _walks_root(named: Sequence[tuple[str, Path]], settings: Settings) -> bool:
+    """Does a named folder cover the whole project root (so the universe is the targets)?"""
+    root = str(settings.root.resolve())
+    return any(path.is_dir() and real_path(path) == root for _, path in named)
 
 
 def check_paths(named: Sequence[tuple[str, Path]], settings: Settings) -> RunResult:
     """The whole run over the user's paths."""
+    forget_real_paths()
     found = discover(named, settings)
     targets = found.units
-    results = run_units(targets, settings)
+    cache = _open_cache(settings)
+    results = run_units(targets, settings, cache)
     diagnostics: list[Diagnostic] = []
     entries: list[tuple[IndexEntry, bool]] = []
-    target_keys = {(u.kind, u.fs_path.resolve()) for u in targets}
+    target_keys = {(u.kind, real_path(u.fs_path)) for u in targets}
     for result in results:
         diagnostics.extend(result.diagnostics)
         entries.append((result.index, True))
     indexers = _indexers()
-    if any(u.kind in (PROFILE, FRAMEWORK) for u in targets):
-        for unit in universe(settings):
-            if (unit.kind, unit.fs_path.resolve()) in target_keys:
-                continue
-            indexer = indexers.get(unit.kind)
-            if indexer is not None:
-                entries.append((indexer(unit, settings), False))
+    if any(u.kind in (PROFILE, FRAMEWORK) for u in targets) and not _walks_root(named, settings):
+        others = [
+            unit
+            for unit in universe(settings)
+            if unit.kind in indexers and (unit.kind, real_path(unit.fs_path)) not in target_keys
+        ]
+        entries.extend((entry, False) for entry in index_units(others, settings, cache))
+    if cache is not None:
+        cache.prune()
     sink = Sink(settings.registry)
     check_xref(entries, sink)
     diagnostics.extend(sink.items)

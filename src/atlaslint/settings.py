@@ -75,6 +75,10 @@ class Settings:
     min_per_level: int = 1
     languagetool: dict = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
+    jobs: int = 0
+    """Worker processes (0: one per core); never changes a result."""
+    cache: bool = True
+    """Reuse and store per-unit results in ``cache_dir`` (``--no-cache`` turns it off)."""
 
     @functools.cached_property
     def registry(self) -> Registry:
@@ -124,6 +128,6 @@ class Settings:
     def fingerprint(self) -> str:
         """A hash of everything that changes per-file results (for the cache key)."""
         state = asdict(self)
-        for volatile in ("root", "config_path", "sources", "fail_on", "cache_dir"):
+        for volatile in ("root", "config_path", "sources", "fail_on", "cache_dir", "jobs", "cache"):
             state.pop(volatile, None)
         return hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()

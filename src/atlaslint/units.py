@@ -7,6 +7,7 @@ picklable data so they can cross process boundaries and live in the cache.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,7 +29,9 @@ class Unit:
 
     @property
     def slug(self) -> str:
-        return self.fs_path.resolve().name
+        from atlaslint.fspaths import real_path
+
+        return os.path.basename(real_path(self.fs_path))
 
 
 @dataclass

@@ -22,6 +22,7 @@ WORD = re.compile(r"[\w'’]+")
 """A word as the SOUL Atlas counts it: a run of word characters and apostrophes
 (checked against every section of the seed record's wordCount)."""
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 NON_PROSE = frozenset({"code_inline", "fence", "code_block", "html_block", "html_inline"})
 _md = None
 
@@ -36,25 +37,44 @@ def _parser():
 
 
 class ByteMap:
-    """UTF-8 byte offsets (markdown-it-pyrs source maps) to character offsets."""
+    """UTF-8 byte offsets (markdown-it-pyrs source maps) to character offsets.
 
-    __slots__ = ("_ascii", "_byte_starts")
+    Prose is mostly ASCII, so only the non-ASCII characters are recorded (found
+    by one regex scan, not a Python loop over every character): a byte offset
+    maps to a character offset by subtracting the extra bytes of the multi-byte
+    characters before it.
+    """
+
+    __slots__ = ("_ends", "_extra", "_starts")
 
     def __init__(self, text: str) -> None:
-        self._ascii = text.isascii()
-        self._byte_starts: list[int] = []
-        if not self._ascii:
-            starts, pos = [], 0
-            for char in text:
-                starts.append(pos)
-                pos += len(char.encode("utf-8"))
-            starts.append(pos)
-            self._byte_starts = starts
+        self._starts: list[int] = []
+        """Byte offset where each non-ASCII character starts."""
+        self._ends: list[int] = []
+        """Byte offset just after each non-ASCII character."""
+        self._extra: list[int] = [0]
+        """Extra bytes of the first k non-ASCII characters (k = 0, 1, ...)."""
+        if text.isascii():
+            return
+        extra = 0
+        for run in _NON_ASCII.finditer(text):
+            position = run.start()
+            for char in run.group():
+                width = 2 if char <= "\u07ff" else 3 if char <= "\uffff" else 4
+                start = position + extra
+                self._starts.append(start)
+                self._ends.append(start + width)
+                extra += width - 1
+                self._extra.append(extra)
+                position += 1
 
     def char(self, byte_offset: int) -> int:
-        if self._ascii:
+        if not self._starts:
             return byte_offset
-        return bisect.bisect_left(self._byte_starts, byte_offset)
+        k = bisect.bisect_left(self._starts, byte_offset)
+        if k and byte_offset < self._ends[k - 1]:  # inside a character: the next one
+            return self._starts[k - 1] - self._extra[k - 1] + 1
+        return byte_offset - self._extra[k]
 
 
 @dataclass(slots=True)
