@@ -20,6 +20,14 @@ CORPUS = SHARED / "corpus"
 EXAMPLES = REPO / "examples"
 
 
+@pytest.fixture(autouse=True)
+def _no_result_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process runs never reuse results cached by another test (which may have
+    patched a check) nor write caches beside the real corpus; the cache has its
+    own tests (test_parallel_cache.py), which opt back in."""
+    monkeypatch.setenv("ATLASLINT_NO_CACHE", "1")
+
+
 @pytest.fixture
 def corpus_dir() -> Path:
     if not (CORPUS / "souls").is_dir():

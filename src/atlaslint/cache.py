@@ -38,9 +38,12 @@ from typing import Any
 from atlaslint import __version__
 from atlaslint.units import PROFILE, Unit, UnitResult
 
-FORMAT = 1
+FORMAT = 2
 """Bumped when the entry layout changes; older entries are then simply misses."""
 DEFAULT_DIR = ".atlaslint_cache"
+ENV_DIR = "ATLASLINT_CACHE_DIR"
+ENV_OFF = "ATLASLINT_NO_CACHE"
+"""Set (to anything but 0/false/no) to turn the cache off, as ``--no-cache`` does."""
 ENTRIES = f"v{FORMAT}"
 CHECK, INDEX = "check", "index"
 """What an entry holds: a full check of the unit, or only its index entry."""
@@ -125,8 +128,9 @@ def _code_stamp() -> str:
 
 
 @functools.cache
-def data_digest(rule_packs: tuple[str, ...] = ()) -> str:
-    """A hash of the packaged rules and schemas, the extra rule packs and the code."""
+def _packaged_digest() -> str:
+    """The code and the packaged rules and schemas: fixed for the life of a process
+    (the registry and the compiled schemas are read once per process too)."""
     from atlaslint.resources import data_dir
 
     digest = hashlib.blake2b(digest_size=16)
@@ -136,6 +140,16 @@ def data_digest(rule_packs: tuple[str, ...] = ()) -> str:
             _tree_digest(digest, data_dir(name), name)
         except FileNotFoundError:
             digest.update(f"\x00no {name}\x00".encode())
+    return digest.hexdigest()
+
+
+def data_digest(rule_packs: tuple[str, ...] = ()) -> str:
+    """A hash of the packaged rules and schemas, the extra rule packs and the code.
+
+    Rule packs are read again on every call: they are loaded per run, and a pack
+    edited between two runs of one process must not reuse the old results.
+    """
+    digest = hashlib.blake2b(_packaged_digest().encode(), digest_size=16)
     for pack in rule_packs:
         _tree_digest(digest, Path(pack), f"pack {pack}")
     return digest.hexdigest()
@@ -147,17 +161,24 @@ def run_salt(settings: Any) -> bytes:
     return hashlib.blake2b(text.encode(), digest_size=20).digest()
 
 
+def cache_disabled_by_env() -> bool:
+    return os.environ.get(ENV_OFF, "").strip().lower() not in ("", "0", "false", "no")
+
+
 def cache_folder(settings: Any) -> Path:
-    """Where the cache lives: ``cache-dir`` from the command line (relative to the
-    current folder) or the config (relative to the project root), else
-    ``.atlaslint_cache`` under the project root."""
+    """Where the cache lives, first found of: ``--cache-dir`` (relative to the current
+    folder), ``ATLASLINT_CACHE_DIR`` (likewise), ``cache-dir`` in the config (relative
+    to the project root), else ``.atlaslint_cache`` under the project root."""
+    origin = settings.sources.get("cache_dir") or settings.sources.get("cache-dir")
     configured = settings.cache_dir
+    from_cli = configured and origin == "command line"
+    if not from_cli and os.environ.get(ENV_DIR):
+        configured, origin = os.environ[ENV_DIR], "command line"
     if not configured:
         return Path(settings.root) / DEFAULT_DIR
     folder = Path(configured).expanduser()
     if folder.is_absolute():
         return folder
-    origin = settings.sources.get("cache_dir") or settings.sources.get("cache-dir")
     base = Path.cwd() if origin in (None, "command line") else Path(settings.root)
     return base / folder
 
@@ -229,6 +250,35 @@ def rebase(value: Any, old: str, new: str) -> Any:
     return value
 
 
+def _texts(value: Any) -> Any:
+    """Every string inside ``value`` but its ``path`` fields."""
+    if isinstance(value, str):
+        yield value
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            if f.name != "path":
+                yield from _texts(getattr(value, f.name))
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _texts(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(key)
+            yield from _texts(item)
+
+
+def portable(result: UnitResult, display: str) -> bool:
+    """Can ``result`` serve the same unit named another way, by :func:`rebase`?
+
+    Only if no message (or other text) repeats the display path, which rebasing
+    the ``path`` fields would leave stale.
+    """
+    needle = display.rstrip("/")
+    if needle in ("", "."):
+        return False
+    return not any(needle in text for text in _texts(result))
+
+
 @dataclasses.dataclass
 class Lookup:
     """What :meth:`ResultCache.lookup` found: a result, or how to store one."""
@@ -254,7 +304,7 @@ class ResultCache:
     @classmethod
     def for_settings(cls, settings: Any) -> ResultCache | None:
         """The cache a run should use, or ``None`` when caching is off."""
-        if not getattr(settings, "cache", True):
+        if not getattr(settings, "cache", True) or cache_disabled_by_env():
             return None
         return cls(cache_folder(settings), run_salt(settings), settings.max_file_size)
 
@@ -279,14 +329,18 @@ class ResultCache:
         if key is None:
             return Lookup(None, None, entry)
         try:
-            fmt, stored_key, stored_mode, display, result = _SafeUnpickler(io.BytesIO(raw)).load()
+            fmt, stored_key, stored_mode, display, movable, result = _SafeUnpickler(
+                io.BytesIO(raw)
+            ).load()
         except Exception:  # a corrupt or foreign entry is a miss; it is rewritten
             return Lookup(None, key, entry)
         if fmt != FORMAT or stored_key != key or not isinstance(result, UnitResult):
             return Lookup(None, key, entry)
         if mode == CHECK:
-            if stored_mode != CHECK or display != unit.display:
+            if stored_mode != CHECK or (display != unit.display and not movable):
                 return Lookup(None, key, entry)
+            if display != unit.display:
+                result = rebase(result, display, unit.display)
             return Lookup(result, key, entry)
         index = result.index
         if display != unit.display:
@@ -301,8 +355,10 @@ class ResultCache:
         """
         if lookup.key is None:
             return
+        movable = mode == INDEX or portable(result, unit.display)
         payload = pickle.dumps(
-            (FORMAT, lookup.key, mode, unit.display, result), protocol=pickle.HIGHEST_PROTOCOL
+            (FORMAT, lookup.key, mode, unit.display, movable, result),
+            protocol=pickle.HIGHEST_PROTOCOL,
         )
         write_entry(self, lookup.entry, payload)
 
@@ -351,7 +407,7 @@ class ResultCache:
             else:
                 aged.append((mtime, name))
         aged.sort()
-        doomed += [name for _, name in aged[: max(0, len(aged) - limit)]]
+        doomed += [name for _, name in aged[: max(0, len(names) - limit)]]
         removed = 0
         for name in doomed:
             try:

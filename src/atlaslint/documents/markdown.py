@@ -22,7 +22,9 @@ WORD = re.compile(r"[\w'’]+")
 """A word as the SOUL Atlas counts it: a run of word characters and apostrophes
 (checked against every section of the seed record's wordCount)."""
 
-_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_HOLE_MARKERS = ("`", "~~~", "<", "    ", "\t")
+"""Without one of these in its text a section can hold no code span, fenced or
+indented code block or HTML (a blockquote's indented code still has 4 spaces)."""
 NON_PROSE = frozenset({"code_inline", "fence", "code_block", "html_block", "html_inline"})
 _md = None
 
@@ -39,42 +41,42 @@ def _parser():
 class ByteMap:
     """UTF-8 byte offsets (markdown-it-pyrs source maps) to character offsets.
 
-    Prose is mostly ASCII, so only the non-ASCII characters are recorded (found
-    by one regex scan, not a Python loop over every character): a byte offset
-    maps to a character offset by subtracting the extra bytes of the multi-byte
-    characters before it.
+    ASCII text needs no mapping. Otherwise the text is encoded once, and an offset
+    is mapped by decoding (in C) only the bytes since the nearest offset already
+    mapped: checks ask in document order, so a whole document costs about one
+    decode of its bytes, with no Python loop over characters. An offset inside a
+    multi-byte character maps to the character after it.
     """
 
-    __slots__ = ("_ends", "_extra", "_starts")
+    __slots__ = ("_bytes", "_chars", "_data")
 
     def __init__(self, text: str) -> None:
-        self._starts: list[int] = []
-        """Byte offset where each non-ASCII character starts."""
-        self._ends: list[int] = []
-        """Byte offset just after each non-ASCII character."""
-        self._extra: list[int] = [0]
-        """Extra bytes of the first k non-ASCII characters (k = 0, 1, ...)."""
-        if text.isascii():
-            return
-        extra = 0
-        for run in _NON_ASCII.finditer(text):
-            position = run.start()
-            for char in run.group():
-                width = 2 if char <= "\u07ff" else 3 if char <= "\uffff" else 4
-                start = position + extra
-                self._starts.append(start)
-                self._ends.append(start + width)
-                extra += width - 1
-                self._extra.append(extra)
-                position += 1
+        self._data: bytes | None = None if text.isascii() else text.encode("utf-8")
+        self._bytes: list[int] = [0]
+        """Byte offsets already mapped, ascending (character boundaries)."""
+        self._chars: list[int] = [0]
+        """The character offset of each of them."""
 
     def char(self, byte_offset: int) -> int:
-        if not self._starts:
+        data = self._data
+        if data is None:
             return byte_offset
-        k = bisect.bisect_left(self._starts, byte_offset)
-        if k and byte_offset < self._ends[k - 1]:  # inside a character: the next one
-            return self._starts[k - 1] - self._extra[k - 1] + 1
-        return byte_offset - self._extra[k]
+        size = len(data)
+        if byte_offset >= size:
+            return self._count(size) + (byte_offset > size)
+        while byte_offset < size and (data[byte_offset] & 0xC0) == 0x80:
+            byte_offset += 1  # a continuation byte: move to the next character
+        return self._count(byte_offset)
+
+    def _count(self, boundary: int) -> int:
+        """Characters before the character boundary ``boundary``."""
+        k = bisect.bisect_right(self._bytes, boundary) - 1
+        known = self._bytes[k]
+        chars = self._chars[k] + len(self._data[known:boundary].decode("utf-8"))  # type: ignore[index]
+        if boundary != known:
+            self._bytes.insert(k + 1, boundary)
+            self._chars.insert(k + 1, chars)
+        return chars
 
 
 @dataclass(slots=True)
@@ -139,6 +141,8 @@ class MarkdownDocument:
     def words_between(self, start: int, end: int, nodes: list[Any]) -> int:
         """Words in ``text[start:end]`` outside code spans, fenced code and HTML."""
         text = self.source.text or ""
+        if not any(text.find(marker, start, end) >= 0 for marker in _HOLE_MARKERS):
+            return len(WORD.findall(text, start, end))
         holes = sorted(self.node_range(n) for n in _walk(nodes) if n.name in NON_PROSE)
         count, pos = 0, start
         for hole_start, hole_end in holes:

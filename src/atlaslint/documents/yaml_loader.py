@@ -35,6 +35,66 @@ def _parser():
     return _yaml
 
 
+_loader_class: Any = None
+
+
+def _fast_loader() -> Any:
+    """A composer over ruamel.yaml's C parser, built once per process (or ``False``).
+
+    ``YAML.compose`` defines a new loader class on every call and resolves each
+    plain scalar through a version lookup of several properties; with the C parser
+    the version is always YAML 1.2 (directives do not change it), so this loader
+    resolves through the YAML 1.2 table looked up once. Same nodes, same tags,
+    same marks, about twice as fast.
+    """
+    global _loader_class
+    if _loader_class is not None:
+        return _loader_class
+    try:
+        from _ruamel_yaml import CParser
+        from ruamel.yaml.nodes import ScalarNode
+        from ruamel.yaml.resolver import VersionedResolver
+        from ruamel.yaml.tag import Tag
+    except ImportError:  # no C extension: the pure-Python path of YAML.compose
+        _loader_class = False
+        return _loader_class
+
+    class Resolver(VersionedResolver):
+        _table: dict | None = None
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+            if kind is ScalarNode and implicit[0]:
+                table = Resolver._table
+                if table is None:
+                    table = Resolver._table = self.versioned_resolver
+                resolvers = table.get(value[0] if value else "", []) + table.get(None, [])
+                for tag, regexp in resolvers:
+                    if regexp.match(value):
+                        return Tag(suffix=tag)
+                implicit = implicit[1]
+            return super().resolve(kind, value, (False, implicit))
+
+    class Loader(CParser, Resolver):
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            self._parser = self._composer = self
+            Resolver.__init__(self, version=None, loadumper=self)
+
+    _loader_class = Loader
+    return _loader_class
+
+
+def _compose(text: str) -> Any:
+    loader_class = _fast_loader()
+    if not loader_class:
+        return _parser().compose(text)
+    loader = loader_class(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
 class _TooLarge(Exception):
     pass
 
@@ -171,7 +231,7 @@ def load_yaml(source: SourceFile) -> DataDocument:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     try:
-        node = _parser().compose(text)
+        node = _compose(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
