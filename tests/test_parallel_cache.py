@@ -13,7 +13,15 @@ from pathlib import Path
 import pytest
 
 from atlaslint import parallel
-from atlaslint.cache import ENTRIES, ENV_DIR, ENV_OFF, ResultCache, data_digest
+from atlaslint.cache import (
+    ENTRIES,
+    ENV_DIR,
+    ENV_OFF,
+    SHARDS,
+    ResultCache,
+    data_digest,
+    safe_loads,
+)
 from atlaslint.config import resolve_settings
 from atlaslint.discovery import discover
 from atlaslint.units import PROFILE, Unit
@@ -22,22 +30,43 @@ from conftest import edit, find
 ATLASLINT = Path(sys.executable).with_name("atlaslint")
 
 
+def user_env() -> dict[str, str]:
+    """A user's environment: no cache variables set (conftest turns the cache off)."""
+    return {k: v for k, v in os.environ.items() if k not in (ENV_DIR, ENV_OFF)}
+
+
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     """The installed ``atlaslint`` as a whole process (the only honest test of --jobs)."""
-    env = {k: v for k, v in os.environ.items() if k not in (ENV_DIR, ENV_OFF)}
     return subprocess.run(
-        [str(ATLASLINT), *args], cwd=cwd, env=env, capture_output=True, timeout=120
+        [str(ATLASLINT), *args], cwd=cwd, env=user_env(), capture_output=True, timeout=120
     )
 
 
-def entry_of(cache: Path, profile: Path) -> Path:
-    """The cache entry of a profile folder."""
-    return ResultCache(cache, b"", 0).entry_path(Unit(PROFILE, "x", profile))
+def slot_of(profile: Path) -> bytes:
+    """The cache slot of a profile folder."""
+    return ResultCache.slot_of(Unit(PROFILE, "x", profile))
 
 
-def entries(cache: Path) -> dict[str, int]:
-    """Entry file name -> modification time (ns)."""
-    return {p.name: p.stat().st_mtime_ns for p in (cache / ENTRIES).glob("*.pkl")}
+def shard_of(cache: Path, profile: Path) -> Path:
+    return ResultCache(cache, b"", 0).shard_path(slot_of(profile)[0] % SHARDS)
+
+
+def entries(cache: Path) -> dict[bytes, bytes]:
+    """Every entry of the cache: slot -> stored payload."""
+    found = {}
+    for shard in (cache / ENTRIES).glob("*.pkl"):
+        found.update(
+            {slot: payload for slot, (_, payload) in safe_loads(shard.read_bytes()).items()}
+        )
+    return found
+
+
+def rewrite_entry(cache: Path, profile: Path, payload: bytes) -> None:
+    """Replace one stored entry (inside its shard) by ``payload``."""
+    shard = shard_of(cache, profile)
+    slots = safe_loads(shard.read_bytes())
+    slots[slot_of(profile)] = (1, payload)
+    shard.write_bytes(pickle.dumps(slots))
 
 
 @pytest.fixture
@@ -68,7 +97,7 @@ def test_jobs_and_cache_give_identical_json(corpus_dir: Path, tmp_path: Path) ->
 def test_the_pool_is_used_and_keeps_task_order(small: Path, monkeypatch) -> None:
     settings = resolve_settings([small])
     units = discover([(str(small), small)], settings).units
-    tasks = [(u, parallel.CHECK) for u in units] * 8  # enough misses for a pool
+    tasks = [(u, parallel.CHECK) for u in units] * (parallel.MIN_PARALLEL)  # enough for a pool
     serial = parallel.run_tasks(tasks, settings, None, jobs=1)
     used = []
     real_pool_map = parallel._pool_map
@@ -81,7 +110,7 @@ def test_the_pool_is_used_and_keeps_task_order(small: Path, monkeypatch) -> None
 def test_a_worker_that_dies_does_not_lose_the_run(small: Path, monkeypatch) -> None:
     settings = resolve_settings([small])
     units = discover([(str(small), small)], settings).units
-    tasks = [(u, parallel.CHECK) for u in units] * 8
+    tasks = [(u, parallel.CHECK) for u in units] * (parallel.MIN_PARALLEL)
     expected = parallel.run_tasks(tasks, settings, None, jobs=1)
     parent = os.getpid()
     real_compute = parallel.compute
@@ -99,12 +128,16 @@ def test_a_corrupt_entry_is_ignored_and_rewritten(small: Path, tmp_path: Path) -
     cache = tmp_path / "cache"
     args = ("check", "--format", "json", "--cache-dir", str(cache), ".")
     first = run(*args, cwd=small)
-    entry = entry_of(cache, small / "carpenter")
-    entry.write_bytes(b"\x80\x05not a pickle at all")
+    good = entries(cache)
+    rewrite_entry(cache, small / "carpenter", b"\x80\x05not a pickle at all")
     again = run(*args, cwd=small)
     assert again.stdout == first.stdout
     assert again.returncode == first.returncode
-    assert pickle.loads(entry.read_bytes())[0] == 2  # rewritten as a real entry
+    assert entries(cache) == good  # the entry was rewritten as it was
+    shard_of(cache, small / "barista").write_bytes(b"garbage, not a shard")
+    third = run(*args, cwd=small)
+    assert third.stdout == first.stdout
+    assert entries(cache) == good  # the whole shard was rewritten
 
 
 def test_an_entry_that_would_run_code_is_refused(small: Path, tmp_path: Path) -> None:
@@ -117,11 +150,12 @@ def test_an_entry_that_would_run_code_is_refused(small: Path, tmp_path: Path) ->
         def __reduce__(self):
             return (os.system, (f"touch {marker}",))
 
-    entry = entry_of(cache, small / "carpenter")
-    entry.write_bytes(pickle.dumps((2, b"", "check", "carpenter", True, Evil())))
+    rewrite_entry(cache, small / "carpenter", pickle.dumps((3, b"", "check", "x", True, Evil())))
     again = run(*args, cwd=small)
+    shard_of(cache, small / "auditor").write_bytes(pickle.dumps({b"x": Evil()}))
+    third = run(*args, cwd=small)
     assert not marker.exists()
-    assert again.stdout == first.stdout
+    assert again.stdout == first.stdout == third.stdout
 
 
 def test_a_changed_file_invalidates_only_its_entry(small: Path, tmp_path: Path) -> None:
@@ -132,8 +166,8 @@ def test_a_changed_file_invalidates_only_its_entry(small: Path, tmp_path: Path) 
     edit(small / "barista" / "SOUL.md", "## Core Mission", "## Core Misson")
     after_run = run(*args, cwd=small)
     after = entries(cache)
-    changed = {name for name in after if after[name] != before.get(name)}
-    assert changed == {entry_of(cache, small / "barista").name}
+    changed = {slot for slot in after if after[slot] != before.get(slot)}
+    assert changed == {slot_of(small / "barista")}
     diag = find(json.loads(after_run.stdout)["diagnostics"], "structure/unknown-section")
     assert [(d["path"], d["line"], d["column"]) for d in diag] == [("barista/SOUL.md", 7, 1)]
     assert after_run.stdout == run(*args[:-3], "--no-cache", ".", cwd=small).stdout
@@ -146,7 +180,7 @@ def test_changing_select_does_not_reuse_results(small: Path, tmp_path: Path) -> 
     before = entries(cache)
     narrowed = run(*args, "--select", "xref", ".", cwd=small)
     after = entries(cache)
-    assert all(after[name] != before[name] for name in before)  # every entry missed
+    assert all(after[slot] != before[slot] for slot in before)  # every entry missed
     fresh = run("check", "--format", "json", "--no-cache", "--select", "xref", ".", cwd=small)
     assert narrowed.stdout == fresh.stdout
 
@@ -182,8 +216,8 @@ def test_pre_commit_run_reuses_indexes_of_a_full_run(small: Path, tmp_path: Path
         "check", "--format", "json", "--cache-dir", str(cache), "mediator/metadata.yaml", cwd=small
     )
     after = entries(cache)
-    assert {n for n in after if after[n] != before.get(n)} == {
-        entry_of(cache, small / "mediator").name
+    assert {slot for slot in after if after[slot] != before.get(slot)} == {
+        slot_of(small / "mediator")
     }
     duplicate = find(json.loads(one.stdout)["diagnostics"], "xref/duplicate-title")
     assert [d["path"] for d in duplicate] == ["mediator/metadata.yaml"]
@@ -199,19 +233,22 @@ def test_concurrent_runs_share_a_cache_safely(small: Path, tmp_path: Path) -> No
     cache = tmp_path / "cache"
     argv = [str(ATLASLINT), "check", "--format", "json", "--cache-dir", str(cache), "."]
     runs = [
-        subprocess.Popen(argv, cwd=small, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        subprocess.Popen(
+            argv, cwd=small, env=user_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
         for _ in range(3)
     ]
     outputs = {r.communicate(timeout=120)[0] for r in runs}
     assert len(outputs) == 1
     assert not list((cache / ENTRIES).glob(".tmp-*"))
+    assert len(entries(cache)) == 4
     assert run(*argv[1:], cwd=small).stdout == outputs.pop()
 
 
 def test_no_cache_writes_nothing_and_default_folder_is_ignored_by_git(small: Path) -> None:
     run("check", "--no-cache", ".", cwd=small)
     assert not (small / ".atlaslint_cache").exists()
-    env = {**os.environ, ENV_OFF: "1"}
+    env = {**user_env(), ENV_OFF: "1"}
     subprocess.run([str(ATLASLINT), "check", "."], cwd=small, env=env, capture_output=True)
     assert not (small / ".atlaslint_cache").exists()
     run("check", ".", cwd=small)
@@ -227,21 +264,26 @@ def test_config_cache_dir_is_relative_to_the_config(small: Path) -> None:
 
 
 def test_pruning_drops_only_old_untouched_entries(small: Path, tmp_path: Path, monkeypatch):
-    monkeypatch.setattr("atlaslint.cache.MIN_KEPT", 6)
+    monkeypatch.setattr("atlaslint.cache.MIN_KEPT", 9)  # a shard keeps 10
+    monkeypatch.setattr("atlaslint.cache.SHARDS", 1)
     monkeypatch.delenv(ENV_OFF)
     cache = tmp_path / "cache"
     settings = resolve_settings([small], overrides={"cache_dir": str(cache)})
+    old = ResultCache.for_settings(settings)
+    assert old is not None
+    for i in range(10):  # entries of units long gone, written at times 0..9
+        old._new.setdefault(0, {})[bytes([i]) * 16] = (i, b"old")
+    old.flush()
+    assert len(entries(cache)) == 10
     store = ResultCache.for_settings(settings)
     assert store is not None
-    store.prepare()
-    for i in range(10):
-        stale = store.entries / f"{i:032x}.pkl"
-        stale.write_bytes(b"old")
-        os.utime(stale, ns=(i * 10**9, i * 10**9))
     units = discover([(str(small), small)], settings).units
     parallel.run_tasks([(u, parallel.CHECK) for u in units], settings, store, jobs=1)
-    assert store.prune() == 6  # 14 entries, limit max(6, 2 x 4 touched) = 8: 6 oldest go
-    left = sorted(p.name for p in store.entries.glob("*.pkl"))
-    assert len(left) == 8
-    assert {store.entry_path(u).name for u in units} <= set(left)
-    assert [n for n in left if n.startswith("0000")] == [f"{i:032x}.pkl" for i in (6, 7, 8, 9)]
+    store.flush()
+    kept = entries(cache)
+    # 14 entries, at most max(9, 2 x 4 touched) + 1 per shard: the 4 oldest untouched go.
+    assert len(kept) == 10
+    assert {slot_of(small / s) for s in ("carpenter", "auditor", "barista", "mediator")} <= set(
+        kept
+    )
+    assert sorted(slot[0] for slot in kept if kept[slot] == b"old") == [4, 5, 6, 7, 8, 9]

@@ -196,7 +196,7 @@ def check_paths(named: Sequence[tuple[str, Path]], settings: Settings) -> RunRes
         ]
         entries.extend((entry, False) for entry in index_units(others, settings, cache))
     if cache is not None:
-        cache.prune()
+        cache.flush()
     sink = Sink(settings.registry)
     check_xref(entries, sink)
     diagnostics.extend(sink.items)

@@ -3,8 +3,9 @@
 Results come back in the order of the tasks whatever the pool does, so the
 output of ``--jobs N`` is byte-identical to ``--jobs 1``. A pool is started only
 when there are enough misses to pay for it (:data:`MIN_PARALLEL`); each worker
-receives the settings and the cache once, checks chunks of units, writes their
-cache entries itself and returns only the small :class:`UnitResult`.
+receives the settings once, checks chunks of units and returns each small
+:class:`UnitResult`, already pickled as its cache entry when it is to be cached
+(so the pickling for the pipe and for the cache is one, done in parallel).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from atlaslint.cache import CHECK, INDEX, Lookup, ResultCache
+from atlaslint.cache import CHECK, INDEX, ResultCache, make_payload, result_of
 from atlaslint.settings import Settings
 from atlaslint.units import Unit, UnitResult
 
@@ -26,10 +27,12 @@ CHUNKS_PER_WORKER = 6
 others idle, but few, so that each round trip carries many units."""
 MAX_CHUNK = 64
 
-Task = tuple[Unit, str, Lookup | None]
+Task = tuple[Unit, str, "bytes | None"]
+"""A unit, CHECK or INDEX, and the cache key to store its result under (or None)."""
+Outcome = tuple["UnitResult | None", "bytes | None"]
+"""A result, or (when it is to be cached) the cache entry holding it."""
 
 _worker_settings: Settings | None = None
-_worker_cache: ResultCache | None = None
 
 
 def cpu_count() -> int:
@@ -51,22 +54,24 @@ def compute(unit: Unit, mode: str, settings: Settings) -> UnitResult:
     return check_unit(unit, settings) if mode == CHECK else index_unit(unit, settings)
 
 
-def _solve(task: Task, settings: Settings, cache: ResultCache | None) -> UnitResult:
-    unit, mode, lookup = task
+def _solve(task: Task, settings: Settings) -> Outcome:
+    """Compute a task where it runs; a result to cache comes back as its entry,
+    so a worker does the pickling once for both the pipe and the cache."""
+    unit, mode, key = task
     result = compute(unit, mode, settings)
-    if cache is not None and lookup is not None:
-        cache.store(lookup, unit, mode, result)
-    return result
+    if key is None:
+        return result, None
+    return None, make_payload(key, unit, mode, result)
 
 
-def _init_worker(settings: Settings, cache: ResultCache | None) -> None:
-    global _worker_settings, _worker_cache
-    _worker_settings, _worker_cache = settings, cache
+def _init_worker(settings: Settings) -> None:
+    global _worker_settings
+    _worker_settings = settings
 
 
-def _work(task: Task) -> UnitResult:
+def _work(task: Task) -> Outcome:
     assert _worker_settings is not None
-    return _solve(task, _worker_settings, _worker_cache)
+    return _solve(task, _worker_settings)
 
 
 def _context() -> Any:
@@ -78,30 +83,28 @@ def _context() -> Any:
     return multiprocessing.get_context("fork" if "fork" in methods else None)
 
 
-def _pool_map(
-    misses: list[Task], settings: Settings, cache: ResultCache | None, workers: int
-) -> list[UnitResult]:
+def _pool_map(misses: list[Task], settings: Settings, workers: int) -> list[Outcome]:
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     chunk = max(1, min(MAX_CHUNK, math.ceil(len(misses) / (workers * CHUNKS_PER_WORKER))))
-    results: list[UnitResult] = []
+    outcomes: list[Outcome] = []
     try:
         with ProcessPoolExecutor(
             max_workers=workers,
             mp_context=_context(),
             initializer=_init_worker,
-            initargs=(settings, cache),
+            initargs=(settings,),
         ) as pool:
-            for result in pool.map(_work, misses, chunksize=chunk):
-                results.append(result)
+            for outcome in pool.map(_work, misses, chunksize=chunk):
+                outcomes.append(outcome)
     except (BrokenProcessPool, OSError):
         # A worker died (killed, out of memory) or no process could be started:
         # finish in this process rather than lose the run.
         pass
-    for task in misses[len(results) :]:
-        results.append(_solve(task, settings, cache))
-    return results
+    for task in misses[len(outcomes) :]:
+        outcomes.append(_solve(task, settings))
+    return outcomes
 
 
 def run_tasks(
@@ -110,25 +113,37 @@ def run_tasks(
     cache: ResultCache | None = None,
     jobs: int | None = None,
 ) -> list[UnitResult]:
-    """Results for ``(unit, mode)`` tasks, in order; ``mode`` is CHECK or INDEX."""
+    """Results for ``(unit, mode)`` tasks, in order; ``mode`` is CHECK or INDEX.
+
+    New results are handed to ``cache`` (:meth:`ResultCache.put`); the caller
+    flushes it once the run is over.
+    """
     results: list[UnitResult | None] = [None] * len(tasks)
     misses: list[Task] = []
     positions: list[int] = []
+    slots: list[bytes | None] = []
     for i, (unit, mode) in enumerate(tasks):
-        lookup = cache.lookup(unit, mode) if cache is not None else None
-        if lookup is not None and lookup.result is not None:
-            results[i] = lookup.result
-            continue
-        if cache is not None and lookup is not None and lookup.key is not None:
-            cache.writes += 1
-        misses.append((unit, mode, lookup))
+        if cache is None:
+            misses.append((unit, mode, None))
+            slots.append(None)
+        else:
+            lookup = cache.lookup(unit, mode)
+            if lookup.result is not None:
+                results[i] = lookup.result
+                continue
+            misses.append((unit, mode, lookup.key))
+            slots.append(lookup.slot)
         positions.append(i)
-    workers = min(resolve_jobs(jobs), math.ceil(len(misses) / MIN_PARALLEL) or 1)
+    workers = min(resolve_jobs(jobs), len(misses) // MIN_PARALLEL)
     if workers > 1:
-        computed = _pool_map(misses, settings, cache, workers)
+        outcomes = _pool_map(misses, settings, workers)
     else:
-        computed = [_solve(task, settings, cache) for task in misses]
-    for i, result in zip(positions, computed, strict=True):
+        outcomes = [_solve(task, settings) for task in misses]
+    for i, slot, (result, payload) in zip(positions, slots, outcomes, strict=True):
+        if payload is not None:
+            result = result_of(payload)
+            if cache is not None and slot is not None:
+                cache.put(slot, payload)
         results[i] = result
     return [r for r in results if r is not None]
 
