@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ from atlaslint.settings import ALWAYS_SKIPPED, Settings
 from atlaslint.units import FRAMEWORK, PROFILE, RECORD, Unit
 
 PROFILE_FILES = ("SOUL.md", "metadata.yaml")
+_PROFILE_SET = frozenset(PROFILE_FILES)
 
 
 class PathError(Exception):
@@ -31,6 +33,16 @@ def glob_match(relative: str, pattern: str) -> bool:
     if fnmatch.fnmatch(relative, pattern):
         return True
     return pattern.startswith("**/") and fnmatch.fnmatch(relative, pattern[3:])
+
+
+def _globs(patterns: Iterable[str]) -> re.Pattern[str] | None:
+    """One regex matching what :func:`glob_match` matches for any of ``patterns``."""
+    parts = []
+    for pattern in patterns:
+        parts.append(fnmatch.translate(os.path.normcase(pattern)))
+        if pattern.startswith("**/"):
+            parts.append(fnmatch.translate(os.path.normcase(pattern[3:])))
+    return re.compile("|".join(f"(?:{p})" for p in parts)) if parts else None
 
 
 def kind_of_file(path: Path, explicit: bool) -> str | None:
@@ -75,6 +87,8 @@ class Walker:
         self.root = settings.root.resolve()
         self._root = str(self.root)
         self._relatives: dict[str, str | None] = {}
+        self._include = _globs(settings.include)
+        self._exclude = _globs(settings.exclude)
 
     def _relative(self, path: Path) -> str | None:
         key = str(path)
@@ -85,42 +99,116 @@ class Walker:
     def excluded(self, path: Path, is_dir: bool) -> bool:
         if path.name in ALWAYS_SKIPPED:
             return True
-        relative = self._relative(path)
-        if relative is None or not self.settings.exclude:
+        return self._excluded_relative(self._relative(path), is_dir)
+
+    def _excluded_relative(self, relative: str | None, is_dir: bool) -> bool:
+        if relative is None or self._exclude is None:
             return False
+        relative = os.path.normcase(relative)
         probe = relative + "/" if is_dir else relative
-        return any(
-            glob_match(probe, pattern) or glob_match(relative, pattern)
-            for pattern in self.settings.exclude
-        )
+        return bool(self._exclude.match(probe) or self._exclude.match(relative))
 
     def included(self, path: Path) -> bool:
         relative = self._relative(path)
+        return self._included_relative(relative, path)
+
+    def _included_relative(self, relative: str | None, path: Path | str) -> bool:
         if relative is None:
-            relative = path.as_posix()
-        return any(glob_match(relative, pattern) for pattern in self.settings.include)
+            relative = Path(path).as_posix()
+        return self._include is not None and bool(self._include.match(os.path.normcase(relative)))
 
     def walk(self, folder: Path, display: str) -> Iterator[Unit]:
-        """Units under ``folder``, sorted by path, never following linked folders."""
-        for current, dirs, files in os.walk(folder, followlinks=False):
-            base = Path(current)
-            dirs[:] = sorted(d for d in dirs if not self.excluded(base / d, True))
-            rel = os.path.relpath(current, folder)
-            shown = display if rel == "." else _join(display, *Path(rel).parts)
+        """Units under ``folder``, sorted by path, never following linked folders.
+
+        Paths relative to the root are worked out once per folder (from the walked
+        folder's real path) instead of resolving every file: a linked folder is
+        never entered, so below the walked folder only a linked file can move.
+        """
+        top = real_path(folder)
+        start = os.fspath(folder)
+        for current, dirs, files, links in _scan(start):
+            rel = current[len(start) :].lstrip(os.sep)
+            real_dir = os.path.join(top, rel) if rel else top
+            here = self._relative_text(real_dir)
+            dirs[:] = sorted(
+                d
+                for d in dirs
+                if d not in ALWAYS_SKIPPED
+                and not self._excluded_relative(self._child(here, current, d, links), True)
+            )
+            shown = _join(display, *rel.split(os.sep)) if rel else display
             names = set(files)
-            if names & set(PROFILE_FILES) and any(
-                self.included(base / n) and not self.excluded(base / n, False)
-                for n in PROFILE_FILES
-                if n in names
-            ):
-                yield Unit(PROFILE, shown, base)
+            if names & _PROFILE_SET:
+                for n in PROFILE_FILES:
+                    if n not in names:
+                        continue
+                    relative = self._child(here, current, n, links)
+                    if self._included_relative(
+                        relative, os.path.join(current, n)
+                    ) and not self._excluded_relative(relative, False):
+                        yield Unit(PROFILE, shown, Path(current))
+                        break
             for name in sorted(files):
-                path = base / name
-                if name in PROFILE_FILES or self.excluded(path, False):
+                if name in _PROFILE_SET or name in ALWAYS_SKIPPED:
                     continue
+                path = Path(current, name)
                 kind = kind_of_file(path, explicit=False)
-                if kind and self.included(path):
+                if kind is None:
+                    continue
+                relative = self._child(here, current, name, links)
+                if self._excluded_relative(relative, False):
+                    continue
+                if self._included_relative(relative, path):
                     yield Unit(kind, _join(shown, name) if shown else name, path)
+
+    def _relative_text(self, real: str) -> str | None:
+        """A real path relative to the root, or None outside it."""
+        if real == self._root:
+            return ""
+        prefix = self._root if self._root.endswith(os.sep) else self._root + os.sep
+        if not real.startswith(prefix):
+            return None
+        rest = real[len(prefix) :]
+        return rest.replace(os.sep, "/") if os.sep != "/" else rest
+
+    def _child(
+        self, here: str | None, current: str, name: str, links: frozenset[str]
+    ) -> str | None:
+        """The root-relative path of ``current/name`` (resolving it only if a link)."""
+        if name in links:
+            return self._relative(Path(current, name))
+        if here is None:
+            return None
+        return f"{here}/{name}" if here else name
+
+
+def _scan(top: str) -> Iterator[tuple[str, list[str], list[str], frozenset[str]]]:
+    """``os.walk(top, followlinks=False)`` (top-down: prune ``dirs`` in place), plus
+    the names that are symbolic links, known from the directory listing itself."""
+    try:
+        with os.scandir(top) as listing:
+            entries = list(listing)
+    except OSError:
+        return
+    dirs: list[str] = []
+    files: list[str] = []
+    links = set()
+    for entry in entries:
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        (dirs if is_dir else files).append(entry.name)
+        try:
+            if entry.is_symlink():
+                links.add(entry.name)
+        except OSError:
+            pass
+    frozen = frozenset(links)
+    yield top, dirs, files, frozen
+    for name in dirs:
+        if name not in frozen:
+            yield from _scan(os.path.join(top, name))
 
 
 def discover(named: Iterable[tuple[str, Path]], settings: Settings) -> Discovery:
