@@ -121,11 +121,20 @@ def load_config(path: Path) -> tuple[dict, DataDocument]:
     return data, doc
 
 
+def _atlas_folder(path: Path) -> Path:
+    """The folder a named path belongs to: a profile's files and folder count as
+    the folder holding the profile, so its siblings are in view."""
+    folder = path if path.is_dir() else path.parent
+    if (folder / "SOUL.md").is_file() or (folder / "metadata.yaml").is_file():
+        return folder.parent
+    return folder
+
+
 def project_root(config_path: Path | None, paths: Sequence[Path]) -> Path:
     """The folder holding the config, else the git work tree, else the common parent."""
     if config_path is not None:
         return config_path.parent.resolve()
-    resolved = [p.resolve() for p in paths] or [Path.cwd().resolve()]
+    resolved = [_atlas_folder(p.resolve()) for p in paths] or [Path.cwd().resolve()]
     found = git_root(resolved[0])
     if found is not None and all(found in (p, *p.parents) for p in resolved):
         return found
