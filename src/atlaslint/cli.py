@@ -51,6 +51,13 @@ def main() -> None:
 )
 @click.option("--statistics", is_flag=True, help="Print counts per rule instead of findings.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only findings, no source or summary.")
+@click.option(
+    "--languagetool-url",
+    envvar="ATLASLINT_LANGUAGETOOL_URL",
+    show_envvar=True,
+    metavar="URL",
+    help="LanguageTool server for the grammar rules, e.g. http://localhost:8081.",
+)
 def check(
     paths: tuple[str, ...],
     output_format: str,
@@ -60,6 +67,7 @@ def check(
     config_file: Path | None,
     statistics: bool,
     quiet: bool,
+    languagetool_url: str | None,
 ) -> None:
     """Check PATHS (files or folders; default: the current folder)."""
     from atlaslint.config import ConfigError, resolve_settings
@@ -69,6 +77,7 @@ def check(
 
     named = [(p, Path(p)) for p in (paths or (".",))]
     overrides = {"select": _split(select), "ignore": _split(ignore), "fail_on": fail_on}
+    overrides["languagetool_url"] = languagetool_url or None
     try:
         settings = resolve_settings([p for _, p in named], config_file, overrides)
         for selector in (*settings.select, *settings.ignore):
@@ -98,7 +107,7 @@ def check(
             click.echo(render(result, colour=colour), nl=False)
     else:
         click.echo(formatter(output_format)(result), nl=False)
-    if result.internal_errors:
+    if result.internal_errors or result.failed:
         sys.exit(EXIT_TROUBLE)
     failing = any(d.severity >= settings.fail_level for d in result.diagnostics)
     sys.exit(EXIT_FINDINGS if failing else EXIT_OK)

@@ -183,5 +183,7 @@ def _apply(settings: Settings, key: str, value: Any) -> None:
         settings.select = (*settings.select, *value)
     elif name in ("extend_ignore",):
         settings.ignore = (*settings.ignore, *value)
+    elif name == "languagetool_url":  # --languagetool-url / ATLASLINT_LANGUAGETOOL_URL
+        settings.languagetool = {**settings.languagetool, "url": value}
     else:
         setattr(settings, name, value)

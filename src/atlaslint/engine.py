@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from atlaslint.checks.grammar import start_session as start_grammar
 from atlaslint.checks.sink import Sink
 from atlaslint.checks.xref import check_xref
 from atlaslint.diagnostics import Diagnostic, Severity
@@ -65,6 +66,8 @@ class RunResult:
     skipped: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     internal_errors: int = 0
+    failed: bool = False
+    """A check the config requires could not run (exit code 2, the reason in notices)."""
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity == severity)
@@ -132,7 +135,11 @@ def check_paths(named: Sequence[tuple[str, Path]], settings: Settings) -> RunRes
     """The whole run over the user's paths."""
     found = discover(named, settings)
     targets = found.units
-    results = run_units(targets, settings)
+    grammar = start_grammar(settings, targets)  # picks and probes the server once
+    try:
+        results = run_units(targets, grammar.settings)
+    finally:
+        grammar.close()
     diagnostics: list[Diagnostic] = []
     entries: list[tuple[IndexEntry, bool]] = []
     target_keys = {(u.kind, u.fs_path.resolve()) for u in targets}
@@ -155,7 +162,9 @@ def check_paths(named: Sequence[tuple[str, Path]], settings: Settings) -> RunRes
         diagnostics=judged,
         files=sum(count_files(u) for u in targets),
         skipped=found.skipped,
+        notices=list(dict.fromkeys([*grammar.notices, *(n for r in results for n in r.notices)])),
         internal_errors=sum(1 for d in judged if d.rule == "internal/error"),
+        failed=grammar.failed or any(r.failed for r in results),
     )
 
 

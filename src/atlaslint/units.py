@@ -55,3 +55,11 @@ class IndexEntry:
 class UnitResult:
     diagnostics: list[Diagnostic]
     index: IndexEntry
+    notices: list[str] = field(default_factory=list)
+    """One-line messages for stderr (e.g. the grammar server failed); the engine
+    prints each distinct one once per run."""
+    cacheable: bool = True
+    """False when part of the checking could not run (a failed grammar request):
+    such a result must not be cached as if it were complete."""
+    failed: bool = False
+    """A check the config requires could not run: the run exits 2."""

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from atlaslint.checks import schema, sections
+from atlaslint.checks import grammar, schema, sections
 from atlaslint.checks.sink import Sink
 from atlaslint.documents.data import DataDocument
 from atlaslint.documents.markdown import MarkdownDocument, load_markdown
+from atlaslint.documents.prose import markdown_segments, prose_fields, yaml_segments
 from atlaslint.documents.source import read_source
 from atlaslint.documents.yaml_loader import load_yaml
 from atlaslint.positions import Span
@@ -81,8 +82,22 @@ def check_profile(unit: Unit, settings: Settings) -> UnitResult:
         sections.check_sections(soul, title if isinstance(title, str) else None, sink)
         if meta_ok and profile.metadata.get("status") == "stable":
             _check_stable(soul, meta, sink)
+    outcome = grammar.Outcome()
+    if grammar.active(settings):
+        outcome = grammar.check_files(_prose(soul, meta if meta_ok else None), settings, sink)
     suppressions = {profile.meta_path: meta.suppressions} if meta is not None else {}
-    return UnitResult(filter_suppressed(sink.items, suppressions), index)
+    return outcome.apply(UnitResult(filter_suppressed(sink.items, suppressions), index))
+
+
+def _prose(soul: MarkdownDocument | None, meta: DataDocument | None) -> list[grammar.Prose]:
+    """The prose of SOUL.md and of metadata's prose fields, for grammar."""
+    files = []
+    if soul is not None and soul.ok:
+        files.append(grammar.Prose(soul.path, markdown_segments(soul), soul.source.index))
+    if meta is not None:
+        segments = yaml_segments(meta, prose_fields("metadata"), "metadata")
+        files.append(grammar.Prose(meta.path, segments, meta.source.index))
+    return files
 
 
 def index_profile(unit: Unit, settings: Settings) -> IndexEntry:
