@@ -166,7 +166,7 @@ def _over_placeholder(segment: Segment, start: int, end: int) -> bool:
 
 def _keep(match: LTMatch, segment: Segment, start: int, end: int, config: ServerConfig) -> bool:
     flagged = segment.text[start:end]
-    if not flagged.strip() or _over_placeholder(segment, start, end):
+    if _over_placeholder(segment, start, end):
         return False
     contexts, ignored = _fragment_rules()
     if segment.context in contexts and match.rule_id in ignored:
