@@ -11,6 +11,7 @@ UTF-16 units, as Java counts them):
 
 ``mode`` makes it misbehave: "invalid-json" (HTTP 200, not JSON), "http-500",
 "bad-shape" (JSON without matches), "sleep" (answers after ``delay`` seconds).
+``max_inflight`` records how many requests it ever had at once.
 Run as a script (``--port N``) it stands in for a local LanguageTool's Java server.
 """
 
@@ -124,6 +125,15 @@ class Handler(BaseHTTPRequestHandler):
             return
         with self.server.lock:
             self.server.requests.append(form)
+            self.server.inflight += 1
+            self.server.max_inflight = max(self.server.max_inflight, self.server.inflight)
+        try:
+            self._answer(form)
+        finally:
+            with self.server.lock:
+                self.server.inflight -= 1
+
+    def _answer(self, form: dict) -> None:
         mode = self.server.mode
         if mode == "sleep":
             time.sleep(self.server.delay)
@@ -159,6 +169,7 @@ class FakeServer(ThreadingHTTPServer):
         self.requests: list[dict] = []
         self.mode = "ok"
         self.delay = 0.0
+        self.inflight = self.max_inflight = 0
 
     def handle_error(self, request, client_address) -> None:
         """A client that gave up (a timeout test) is not an error of the server."""

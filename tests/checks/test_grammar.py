@@ -251,8 +251,10 @@ def test_long_document_is_split_at_paragraphs_within_the_limit(tmp_path, lt, cli
     body = "\n\n".join([*paragraphs, long_one])
     make_profile(tmp_path, "officer", f"# T\n\n## Purpose\n\n{body}\n")
     write_config(tmp_path, url=lt.url, max_request_chars=500, concurrency=3)
+    lt.mode, lt.delay = "sleep", 0.05  # slow enough for requests to overlap
     run = cli("check", "officer", "--format", "json", "--select", "grammar", cwd=tmp_path)
     assert len(lt.requests) >= 10
+    assert 1 < lt.max_inflight <= 3  # in parallel, bounded by languagetool.concurrency
     assert all(len(r["text"]) <= 500 for r in lt.requests)
     # Each paragraph goes whole into one request; only the one too long is cut.
     assert all(sum(p in r["text"] for r in lt.requests) == 1 for p in paragraphs)
@@ -435,3 +437,36 @@ def test_local_install_is_started_used_and_stopped(tmp_path, local_install, cli)
     (line,) = grammar_lines(run.stderr)
     assert line.startswith("atlaslint: grammar: started the local LanguageTool 6.8 from ")
     assert RUNNING_SERVER_PROCESSES == []  # stopped when the run ended
+
+
+FRAMEWORK = """\
+atlaslint: framework/1
+occupation:
+  title: Customs Officers
+  context: >-
+    This framework covers teh work
+    of officers at the border.
+parts:
+  - id: occupational
+    statements:
+      - level: foundational
+        text: review and verify teh documents
+        cites: [onet]
+"""
+
+
+def test_framework_prose_fields_through_check_data(tmp_path, lt):
+    from atlaslint.checks.grammar import check_data
+    from atlaslint.checks.sink import Sink
+    from atlaslint.documents.source import decode
+    from atlaslint.documents.yaml_loader import load_yaml
+
+    doc = load_yaml(decode("x.framework.yaml", FRAMEWORK.encode()))
+    sink = Sink()
+    outcome = check_data(doc, "framework", Settings(languagetool={"url": lt.url}), sink)
+    assert outcome.notice is None
+    found = [(d.rule, d.span.line, d.span.column, d.span.end_column) for d in sink.items]
+    # Statements start lower-case by design: no UPPERCASE_SENTENCE_START there.
+    assert found == [("grammar/TEH_TYPO", 5, 27, 30), ("grammar/TEH_TYPO", 11, 33, 36)]
+    assert check_data(doc, "framework", Settings(), Sink()).notice is None  # off: no request
+    assert len(lt.requests) == 1

@@ -30,7 +30,8 @@ from typing import Any
 
 from atlaslint import languagetool
 from atlaslint.checks.sink import Sink
-from atlaslint.documents.prose import Segment
+from atlaslint.documents.data import DataDocument
+from atlaslint.documents.prose import Segment, prose_fields, yaml_segments
 from atlaslint.languagetool import LTMatch, ServerConfig, Unavailable
 from atlaslint.positions import LineIndex
 from atlaslint.settings import Settings
@@ -268,6 +269,15 @@ def check_segments(
 ) -> Outcome:
     """Check one file's prose segments (as returned by ``documents/prose.py``)."""
     return check_files([Prose(path, segments, index)], settings, sink)
+
+
+def check_data(doc: DataDocument, kind: str, settings: Settings, sink: Sink) -> Outcome:
+    """Check the prose fields of a YAML document (``kind``: "metadata" or "framework",
+    as listed in rules/prose-fields.yaml). Cheap when grammar is off."""
+    if not active(settings) or not doc.ok:
+        return Outcome()
+    segments = yaml_segments(doc, prose_fields(kind), kind)
+    return check_segments(doc.path, segments, doc.source.index, settings, sink)
 
 
 # -- one run ------------------------------------------------------------------
