@@ -330,6 +330,17 @@ def test_malformed_answers_give_one_line(tmp_path, lt, cli, mode, reason):
     assert len(lt.requests) == 1  # the server is not asked again once it answered garbage
 
 
+def test_required_grammar_with_garbage_answers_exits_2(tmp_path, lt, cli):
+    _two_profiles(tmp_path)
+    lt.mode = "http-500"
+    write_config(tmp_path, url=lt.url, required=True)
+    run = cli("check", ".", "--format", "json", cwd=tmp_path)
+    assert run.exit_code == 2
+    assert "schema/enum" in {d["rule"] for d in run.diagnostics}
+    (line,) = grammar_lines(run.stderr)
+    assert "not LanguageTool JSON" in line and "languagetool.required" in line
+
+
 def test_slow_server_times_out_once(tmp_path, lt, cli):
     _two_profiles(tmp_path)
     lt.mode, lt.delay = "sleep", 2.0
