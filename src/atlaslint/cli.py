@@ -110,7 +110,8 @@ def check(
         stdin = None
         given: dict[str, str] = {}
         if from_stdin and stdin_filename:
-            data = click.get_binary_stream("stdin").read()
+            binary = getattr(sys.stdin, "buffer", None)
+            data = binary.read() if binary is not None else sys.stdin.read().encode()
             text = data.decode("utf-8", errors="surrogateescape")
             excluded = settings.force_exclude and Walker(settings).excluded_anywhere(
                 Path(stdin_filename)

@@ -38,7 +38,12 @@ class ProgressBar:
             if time.monotonic() - self._start < self.delay:
                 return
             self._bar = click.progressbar(
-                length=total, label="Checking", file=self.stream, show_pos=True, show_eta=True
+                length=total,
+                label="Checking",
+                file=self.stream,
+                show_pos=True,
+                show_eta=True,
+                update_min_steps=max(1, total // 200),  # redraw at most ~200 times
             )
             self._bar.__enter__()
         self._bar.update(done - self._bar.pos)
