@@ -194,6 +194,14 @@ def test_stdin_needs_a_filename_and_stands_alone(cli, broken: Path) -> None:
     )
     run = cli("check", "-", "customs-officer", "--stdin-filename", SOUL, input="x", cwd=broken)
     assert run.exit_code == 2
+    run = cli("check", "customs-officer", "--stdin-filename", SOUL, input="x", cwd=broken)
+    assert (run.exit_code, run.stderr) == (
+        2,
+        "atlaslint: --stdin-filename reads stdin: give '-' as the only path\n",
+    )
+    # With no path at all, --stdin-filename reads stdin (as ruff does).
+    run = cli("check", "--stdin-filename", SOUL, "--format", "json", input="# T\n", cwd=broken)
+    assert {d["path"] for d in run.diagnostics} == {SOUL}
     other = cli("check", "-", "--stdin-filename", "notes.txt", input="hello", cwd=broken)
     assert other.exit_code == 0
     assert other.stderr == "atlaslint: notes.txt: not a profile, framework or record; skipped\n"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import edit
+from conftest import REPO, edit
 from example_atlas import make_atlas
 
 META = "customs-officer/metadata.yaml"
@@ -241,3 +241,15 @@ def test_json_round_trip_of_config_command(cli, atlas: Path) -> None:
     doc = json.loads(run.stdout)
     assert doc["config_file"] is None
     assert doc["settings"]["fail-on"] == {"value": "error", "source": "default"}
+
+
+def test_readme_configuration_example_is_accepted(cli, tmp_path: Path) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("\n## Configuration\n") :]
+    block = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    config(tmp_path, block)
+    run = cli("config", "--format", "json", cwd=tmp_path)
+    assert run.exit_code == 0, run.stderr
+    shown = run.json["settings"]
+    assert shown["severity"]["value"] == {"xref/unknown-slug": "error", "structure/title": "off"}
+    assert shown["languagetool"]["value"]["language"] == "en-US"

@@ -91,6 +91,8 @@ def check(
     from_stdin = paths == ("-",) or (not paths and stdin_filename is not None)
     if "-" in paths and not from_stdin:
         _fail("'-' (stdin) cannot be combined with other paths")
+    if stdin_filename is not None and not from_stdin:
+        _fail("--stdin-filename reads stdin: give '-' as the only path")
     if from_stdin and not stdin_filename:
         _fail("reading from stdin ('-') needs --stdin-filename PATH")
     named = [] if from_stdin else [(p, Path(p)) for p in (paths or (".",))]

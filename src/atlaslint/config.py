@@ -175,6 +175,11 @@ def check_references(settings: Settings, data: dict, doc: DataDocument, path: Pa
         span = doc.value_span(where)
         raise ConfigError(f"{path}:{span.line}:{span.column}: invalid config: {key}: {message}")
 
+    for i, (given, resolved) in enumerate(
+        zip(data.get("rule-packs") or (), settings.rule_packs, strict=True)
+    ):
+        if not Path(resolved).is_dir():
+            fail(("rule-packs", i), "rule-packs", f"folder '{given}' does not exist")
     registry = settings.registry
     for key in ("select", "ignore", "extend-select", "extend-ignore"):
         for i, selector in enumerate(data.get(key) or ()):
@@ -195,11 +200,6 @@ def check_references(settings: Settings, data: dict, doc: DataDocument, path: Pa
                     f"per-file-ignores.{pattern}",
                     f"unknown rule or family '{selector}' (see 'atlaslint rules')",
                 )
-    for i, (given, resolved) in enumerate(
-        zip(data.get("rule-packs") or (), settings.rule_packs, strict=True)
-    ):
-        if not Path(resolved).is_dir():
-            fail(("rule-packs", i), "rule-packs", f"folder '{given}' does not exist")
 
 
 def _apply(settings: Settings, key: str, value: Any) -> None:

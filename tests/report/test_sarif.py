@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-import referencing
+import referencing.jsonschema
 
 from atlaslint.registry import default_registry
 from conftest import REPO, SHARED, edit
