@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from atlaslint import __version__
+
+if TYPE_CHECKING:
+    from atlaslint.settings import Settings
+    from atlaslint.units import Unit
 
 EXIT_OK, EXIT_FINDINGS, EXIT_TROUBLE = 0, 1, 2
 
@@ -83,7 +88,7 @@ def check(
 ) -> None:
     """Check PATHS (files or folders; default: the current folder)."""
     from atlaslint.config import ConfigError, resolve_settings
-    from atlaslint.discovery import PathError, Walker, stdin_unit
+    from atlaslint.discovery import PathError
     from atlaslint.engine import check_paths
     from atlaslint.report.output import render_report
     from atlaslint.report.progress import ProgressBar
@@ -109,23 +114,12 @@ def check(
         for selector in (*settings.select, *settings.ignore):
             if not settings.registry.known_selector(selector):
                 raise ConfigError(f"unknown rule or family '{selector}' in select/ignore")
-        stdin = None
-        given: dict[str, str] = {}
+        stdin, given, unknown = None, {}, False
         if from_stdin and stdin_filename:
-            binary = getattr(sys.stdin, "buffer", None)
-            data = binary.read() if binary is not None else sys.stdin.read().encode()
-            text = data.decode("utf-8", errors="surrogateescape")
-            excluded = settings.force_exclude and Walker(settings).excluded_anywhere(
-                Path(stdin_filename)
-            )
-            stdin = None if excluded else stdin_unit(stdin_filename, text)
-            if stdin is None and not excluded:
-                click.echo(
-                    f"atlaslint: {stdin_filename}: not a profile, framework or record; skipped",
-                    err=True,
-                )
-            given[stdin_filename] = data.decode("utf-8", errors="replace")
+            stdin, given, unknown = _read_stdin(stdin_filename, settings)
         result = check_paths(named, settings, progress, stdin=stdin)
+        if unknown:
+            result.skipped.append(str(stdin_filename))
     except (ConfigError, PathError) as exc:
         _fail(str(exc))
         return
@@ -157,6 +151,20 @@ def check(
         sys.exit(EXIT_TROUBLE)
     failing = any(d.severity >= settings.fail_level for d in result.diagnostics)
     sys.exit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+def _read_stdin(filename: str, settings: Settings) -> tuple[Unit | None, dict[str, str], bool]:
+    """The unit for stdin standing for ``filename``, the text for report snippets, and
+    whether the name is of no known kind. No unit when ``--force-exclude`` excludes it."""
+    from atlaslint.discovery import Walker, stdin_unit
+
+    binary = getattr(sys.stdin, "buffer", None)
+    data = binary.read() if binary is not None else sys.stdin.read().encode()
+    given = {filename: data.decode("utf-8", errors="replace")}
+    if settings.force_exclude and Walker(settings).excluded_anywhere(Path(filename)):
+        return None, given, False
+    unit = stdin_unit(filename, data.decode("utf-8", errors="surrogateescape"))
+    return unit, given, unit is None
 
 
 @main.command("config")
