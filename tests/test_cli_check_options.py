@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, edit, find
-from example_atlas import make_atlas
+from example_atlas import FAMILIES, add_config, make_atlas
 
 META = "customs-officer/metadata.yaml"
 SOUL = "customs-officer/SOUL.md"
@@ -114,9 +114,9 @@ def test_fail_on_sets_the_exit_code_threshold(cli, broken: Path) -> None:
 def test_config_uses_the_given_file_instead_of_the_discovered_one(
     cli, broken: Path, tmp_path: Path
 ) -> None:
-    (broken / ".atlaslint.yaml").write_text("ignore: [xref]\n", encoding="utf-8")
+    add_config(broken, "ignore: [xref]\n")
     other = tmp_path / "elsewhere.yaml"
-    other.write_text("ignore: [schema]\n", encoding="utf-8")
+    other.write_text(FAMILIES + "ignore: [schema]\n", encoding="utf-8")
     assert rules_of(cli("check", "--format", "json", cwd=broken)) == ["schema/enum"]
     run = cli("check", "--format", "json", "--config", str(other), cwd=broken)
     assert rules_of(run) == ["xref/unknown-slug"]
@@ -170,7 +170,6 @@ def test_stdin_metadata_still_sees_the_atlas(cli, broken: Path) -> None:
     """Cross-file rules know the other profiles under the project root (here: the
     folder of the config file) when the buffer is metadata.yaml."""
     make_atlas(broken, "border-agent")
-    (broken / ".atlaslint.yaml").write_text("fail-on: error\n", encoding="utf-8")
     buffer = (broken / META).read_text(encoding="utf-8").replace("joiner", "border-agent")
     run = cli("check", "-", "--stdin-filename", META, "--format", "json", input=buffer, cwd=broken)
     assert rules_of(run) == ["schema/enum"]
@@ -226,7 +225,7 @@ def test_force_exclude_applies_exclude_to_named_files(cli, broken: Path) -> None
     drafts = broken / "drafts"
     drafts.mkdir()
     (broken / "customs-officer").rename(drafts / "customs-officer")
-    (broken / ".atlaslint.yaml").write_text('exclude: ["drafts/**"]\n', encoding="utf-8")
+    add_config(broken, 'exclude: ["drafts/**"]\n')
     named = "drafts/customs-officer/metadata.yaml"
     assert cli("check", cwd=broken).exit_code == 0  # walking skips drafts/
     assert cli("check", named, cwd=broken).exit_code == 1  # naming it checks it

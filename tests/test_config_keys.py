@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, edit
-from example_atlas import make_atlas
+from example_atlas import FAMILIES, make_atlas
 
 META = "customs-officer/metadata.yaml"
 DRAFT = "drafts/border-agent/metadata.yaml"
@@ -20,15 +20,19 @@ def atlas(tmp_path: Path) -> Path:
     """published/customs-officer (clean) and drafts/border-agent (schema/enum, and
     xref/unknown-slug)."""
     root = tmp_path / "atlas"
-    make_atlas(root / "published")
-    make_atlas(root / "drafts", "border-agent")
+    make_atlas(root / "published", config=False)
+    make_atlas(root / "drafts", "border-agent", config=False)
     edit(root / DRAFT, "category: Government", "category: Goverment")
     edit(root / DRAFT, "related: []", "related: [{slug: joiner}]")
     return root
 
 
-def config(root: Path, text: str, name: str = ".atlaslint.yaml") -> Path:
+def config(root: Path, text: str, name: str = ".atlaslint.yaml", pin: bool = True) -> Path:
+    """Write a config; a YAML one also pins the families these tests are about
+    (see example_atlas) unless it selects its own or ``pin`` is false."""
     path = root / name
+    if pin and name.endswith(".yaml") and "select:" not in text:
+        text = FAMILIES + text
     path.write_text(text, encoding="utf-8")
     return path
 
@@ -69,7 +73,7 @@ def test_severity_overrides_and_off(cli, atlas: Path) -> None:
 
 
 def test_per_file_ignores(cli, atlas: Path) -> None:
-    make_atlas(atlas / "other", "port-inspector")
+    make_atlas(atlas / "other", "port-inspector", config=False)
     edit(
         atlas / "other/port-inspector/metadata.yaml", "category: Government", "category: Goverment"
     )
@@ -127,6 +131,7 @@ def test_settings_for_other_families_resolve_with_their_source(cli, atlas: Path)
         "levels: {min-per-level: 3}\n"
         "languagetool: {url: 'http://localhost:8081', language: en-GB}\n"
         "cache-dir: .cache/atlaslint\n",
+        pin=False,
     )
     run = cli("config", "--format", "json", cwd=atlas / "drafts")
     assert run.exit_code == 0
@@ -141,7 +146,7 @@ def test_settings_for_other_families_resolve_with_their_source(cli, atlas: Path)
 
 
 def test_config_command_text(cli, atlas: Path) -> None:
-    path = config(atlas, "fail-on: warning\nexclude: [drafts/**]\n")
+    path = config(atlas, "fail-on: warning\nexclude: [drafts/**]\n", pin=False)
     run = cli("config", cwd=atlas)
     assert run.exit_code == 0
     lines = run.stdout.splitlines()
@@ -149,7 +154,7 @@ def test_config_command_text(cli, atlas: Path) -> None:
     assert f'fail-on              = "warning"    # {path}' in lines
     assert f'exclude              = ["drafts/**"]    # {path}' in lines
     assert 'select               = ["ALL"]    # default' in lines
-    elsewhere = config(atlas, "ignore: [xref]\n", "other.yaml")
+    elsewhere = config(atlas, "ignore: [xref]\n", "other.yaml", pin=False)
     run = cli("config", "--config", str(elsewhere), cwd=atlas)
     assert f'ignore               = ["xref"]    # {elsewhere}' in run.stdout.splitlines()
 
@@ -191,7 +196,7 @@ def test_config_command_text(cli, atlas: Path) -> None:
 def test_bad_yaml_config_exits_2_naming_file_line_and_key(
     cli, atlas: Path, text: str, message: str
 ) -> None:
-    path = config(atlas, text)
+    path = config(atlas, text, pin=False)
     run = cli("check", cwd=atlas)
     assert run.exit_code == 2
     assert run.stdout == ""
@@ -247,7 +252,7 @@ def test_readme_configuration_example_is_accepted(cli, tmp_path: Path) -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("\n## Configuration\n") :]
     block = section.split("```yaml\n", 1)[1].split("```", 1)[0]
-    config(tmp_path, block)
+    config(tmp_path, block, pin=False)
     run = cli("config", "--format", "json", cwd=tmp_path)
     assert run.exit_code == 0, run.stderr
     shown = run.json["settings"]

@@ -8,7 +8,7 @@ from atlaslint.diagnostics import Diagnostic, Severity
 from atlaslint.positions import Span
 from atlaslint.report.github import command, escape_data, escape_property
 from conftest import edit
-from example_atlas import make_atlas
+from example_atlas import add_config, make_atlas
 
 
 def test_errors_and_warnings_as_workflow_commands(cli, tmp_path: Path) -> None:
@@ -34,7 +34,7 @@ def test_info_is_a_notice_and_clean_runs_print_nothing(cli, tmp_path: Path) -> N
     atlas = make_atlas(tmp_path / "atlas")
     run = cli("check", ".", "--format", "github", cwd=atlas)
     assert (run.exit_code, run.stdout) == (0, "")
-    (atlas / ".atlaslint.yaml").write_text('severity: {"schema/enum": info}\n', encoding="utf-8")
+    add_config(atlas, 'severity: {"schema/enum": info}\n')
     edit(atlas / "customs-officer/metadata.yaml", "category: Government", "category: Goverment")
     run = cli("check", ".", "--format", "github", cwd=atlas)
     assert run.stdout.startswith("::notice file=customs-officer/metadata.yaml,line=7,col=11,")

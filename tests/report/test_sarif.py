@@ -10,9 +10,9 @@ import jsonschema
 import pytest
 import referencing.jsonschema
 
-from atlaslint.registry import default_registry
+from atlaslint.docgen import reference_registry
 from conftest import REPO, SHARED, edit
-from example_atlas import make_atlas
+from example_atlas import add_config, make_atlas
 
 SARIF_SCHEMA = SHARED / "standards" / "sarif-schema-2.1.0.json"
 
@@ -91,7 +91,7 @@ def test_results_point_at_the_exact_span(cli, tmp_path: Path, sarif_validator) -
 def test_driver_lists_every_rule_with_its_docs(cli) -> None:
     run = cli("check", "examples/", "--format", "sarif", cwd=REPO)
     rules = json.loads(run.stdout)["runs"][0]["tool"]["driver"]["rules"]
-    assert [r["id"] for r in rules] == [r.id for r in default_registry().all()]
+    assert [r["id"] for r in rules] == [r.id for r in reference_registry().all()]
     enum = next(r for r in rules if r["id"] == "schema/enum")
     assert enum["shortDescription"]["text"] == "A value outside the allowed set"
     assert enum["fullDescription"]["text"].startswith("Categories, kinds and statuses")
@@ -104,7 +104,7 @@ def test_driver_lists_every_rule_with_its_docs(cli) -> None:
 
 def test_levels_follow_configured_severity(cli, tmp_path: Path) -> None:
     atlas = make_atlas(tmp_path / "atlas")
-    (atlas / ".atlaslint.yaml").write_text('severity: {"schema/enum": info}\n', encoding="utf-8")
+    add_config(atlas, 'severity: {"schema/enum": info}\n')
     edit(atlas / "customs-officer/metadata.yaml", "category: Government", "category: Goverment")
     run = cli("check", ".", "--format", "sarif", cwd=atlas)
     assert run.exit_code == 0
