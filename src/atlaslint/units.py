@@ -25,10 +25,22 @@ class Unit:
     fs_path: Path
     report: bool = True
     stdin_text: str | None = None
+    stdin_name: str | None = None
+    """For a profile read from stdin: which of its files the text stands for."""
 
     @property
     def slug(self) -> str:
         return self.fs_path.resolve().name
+
+    def text_for(self, fs_path: Path) -> str | None:
+        """The stdin text when it stands for ``fs_path`` (editors), else ``None``."""
+        if self.stdin_text is None:
+            return None
+        if fs_path == self.fs_path or (
+            self.stdin_name and fs_path == self.fs_path / self.stdin_name
+        ):
+            return self.stdin_text
+        return None
 
 
 @dataclass

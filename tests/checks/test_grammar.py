@@ -393,7 +393,7 @@ def test_grammar_selectors_and_explain(cli):
     assert cli("check", str(EXAMPLES), "--select", "grammar").exit_code == 0
     explained = cli("explain", "grammar/MORFOLOGIK_RULE_EN_US")
     assert explained.exit_code == 0
-    assert explained.stdout.startswith("grammar/MORFOLOGIK_RULE_EN_US (warning, builtin")
+    assert explained.stdout.startswith("grammar/MORFOLOGIK_RULE_EN_US  (warning by default")
     assert "languagetool.words" in explained.stdout
 
 

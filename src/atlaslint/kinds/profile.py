@@ -36,10 +36,12 @@ class Profile:
         self.meta: DataDocument | None = None
         soul_fs = unit.fs_path / SOUL
         meta_fs = unit.fs_path / METADATA
-        if soul_fs.is_file():
-            self.soul = load_markdown(read_source(self.soul_path, soul_fs, settings.max_file_size))
-        if meta_fs.is_file():
-            self.meta = load_yaml(read_source(self.meta_path, meta_fs, settings.max_file_size))
+        limit = settings.max_file_size
+        soul_text, meta_text = unit.text_for(soul_fs), unit.text_for(meta_fs)
+        if soul_text is not None or soul_fs.is_file():
+            self.soul = load_markdown(read_source(self.soul_path, soul_fs, limit, soul_text))
+        if meta_text is not None or meta_fs.is_file():
+            self.meta = load_yaml(read_source(self.meta_path, meta_fs, limit, meta_text))
 
     @property
     def metadata(self) -> dict:
