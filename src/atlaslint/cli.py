@@ -255,5 +255,52 @@ def explain(rule: str) -> None:
     click.echo(explain_text(info), nl=False)
 
 
+@main.command()
+@click.argument("profile_dir", type=click.Path(path_type=Path))
+@click.option(
+    "--indent",
+    type=click.IntRange(min=0),
+    default=2,
+    show_default=True,
+    help="JSON indent; 0 prints compact JSON.",
+)
+@click.option(
+    "--git/--no-git",
+    default=True,
+    show_default=True,
+    help="Add the SOUL.md history from git when there is one.",
+)
+@click.option(
+    "--url-base",
+    default=None,
+    help="URL under which profile pages live (<url-base>/<slug>); adds 'citation'.",
+)
+@click.option(
+    "--site-name", default="SOUL Atlas", show_default=True, help="The atlas's name in citations."
+)
+def assemble(
+    profile_dir: Path, indent: int, git: bool, url_base: str | None, site_name: str
+) -> None:
+    """Print the assembled JSON record of the profile in PROFILE_DIR."""
+    import json
+
+    from atlaslint.assemble import AssembleError
+    from atlaslint.assemble import assemble as build
+    from atlaslint.config import ConfigError, resolve_settings
+
+    if not profile_dir.is_dir():
+        _fail(f"{profile_dir}: not a profile folder")
+    try:
+        settings = resolve_settings([profile_dir])
+        record = build(profile_dir, settings, git=git, url_base=url_base, site_name=site_name)
+    except (ConfigError, AssembleError) as exc:
+        _fail(str(exc))
+        return
+    if indent:
+        click.echo(json.dumps(record, indent=indent, ensure_ascii=False))
+    else:
+        click.echo(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

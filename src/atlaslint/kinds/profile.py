@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from atlaslint.checks import grammar, schema, sections
+from atlaslint.checks import dates, grammar, schema, sections
 from atlaslint.checks.sink import Sink
 from atlaslint.documents.data import DataDocument
 from atlaslint.documents.markdown import MarkdownDocument, load_markdown
@@ -78,6 +78,7 @@ def check_profile(unit: Unit, settings: Settings) -> UnitResult:
     if meta_ok:
         schema.validate(meta, "metadata.schema.json", sink)
         _check_identity(meta, sink, index, profile.slug)
+        dates.check_metadata_dates(meta, sink)
     soul = profile.soul
     if soul is not None and soul.ok and not profile.federated:
         title = profile.metadata.get("title") if meta_ok else None

@@ -1,0 +1,31 @@
+"""An assembled profile record: one JSON file (SPEC §1.2)."""
+
+from __future__ import annotations
+
+from atlaslint.checks import records, schema
+from atlaslint.checks.sink import Sink
+from atlaslint.documents.json_loader import load_json
+from atlaslint.documents.source import SourceFile, decode, read_source
+from atlaslint.settings import Settings
+from atlaslint.units import RECORD, IndexEntry, Unit, UnitResult
+
+
+def check_record(unit: Unit, settings: Settings) -> UnitResult:
+    """Syntax, the record schema (metadata included), then the record/* rules.
+
+    A record is generated from a profile, so it adds nothing to the cross-file index:
+    related slugs and titles are checked on the profile it was built from.
+    """
+    sink = Sink(settings.registry)
+    if unit.stdin_text is not None:
+        source: SourceFile = decode(unit.display, unit.stdin_text.encode("utf-8"))
+    else:
+        source = read_source(unit.display, unit.fs_path, settings.max_file_size)
+    doc = load_json(source)
+    sink.extend(doc.problems)
+    if doc.ok and not isinstance(doc.data, dict):
+        sink.emit(doc.path, doc.value_span(()), "schema/type", "a record must be a JSON object")
+    elif doc.ok:
+        schema.validate(doc, "record.schema.json", sink)
+        records.check_record_fields(doc, sink)
+    return UnitResult(sink.items, IndexEntry(RECORD))
