@@ -39,7 +39,7 @@ def kind_of_file(path: Path, explicit: bool) -> str | None:
     if name.endswith((".framework.yaml", ".framework.yml")):
         return FRAMEWORK
     if name.endswith(".json") and (
-        explicit or name.endswith(".record.json") or path.parent.name == "records"
+        explicit or name.endswith(".record.json") or path.absolute().parent.name == "records"
     ):
         return RECORD
     return None
@@ -107,7 +107,13 @@ class Walker:
         relative = self._relative(path)
         if relative is None:
             relative = path.as_posix()
-        return any(glob_match(relative, pattern) for pattern in self.settings.include)
+        # Also as seen from above the root, so that a root that *is* a `records` folder
+        # still matches `**/records/*.json`.
+        above = f"{self.root.name}/{relative}"
+        return any(
+            glob_match(relative, pattern) or glob_match(above, pattern)
+            for pattern in self.settings.include
+        )
 
     def walk(self, folder: Path, display: str) -> Iterator[Unit]:
         """Units under ``folder``, sorted by path, never following linked folders."""

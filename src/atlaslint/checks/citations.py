@@ -86,7 +86,9 @@ def _check_duplicates(view: FrameworkView, sink: Sink) -> None:
     for key, kind in _KINDS.items():
         _report_repeats(view, view.declared(key), kind, sink)
     parts = [
-        Declared(part["id"], path, part) for part, path in view.parts() if isinstance(part.get("id"), str)
+        Declared(part["id"], path, part)
+        for part, path in view.parts()
+        if isinstance(part.get("id"), str)
     ]
     _report_repeats(view, parts, "part", sink)
     for part, path in view.parts():

@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from atlaslint.checks.schema import field_name
 from atlaslint.checks.sink import Sink
 from atlaslint.documents.data import DataDocument, Path_
-from atlaslint.checks.schema import field_name
 
 LATEST_UTC_OFFSET = dt.timedelta(hours=14)
 """Dates are written in the contributor's time zone: a date is in the future only once it
@@ -72,9 +72,7 @@ def check_order(doc: DataDocument, sink: Sink, earlier: Path_, later: Path_) -> 
     )
 
 
-def check_future(
-    doc: DataDocument, sink: Sink, path: Path_, today: dt.date | None = None
-) -> None:
+def check_future(doc: DataDocument, sink: Sink, path: Path_, today: dt.date | None = None) -> None:
     value = as_date(_get(doc.data, path))
     limit = today or latest_today()
     if value is not None and value > limit:

@@ -29,7 +29,8 @@ def check_record_fields(doc: DataDocument, sink: Sink) -> None:
     for key, rule in (("title", "record/title"), ("slug", "record/slug")):
         given, expected = data.get(key), meta.get(key)
         if isinstance(given, str) and isinstance(expected, str) and given != expected:
-            _wrong(doc, sink, (key,), rule, f"{key} {given!r} differs from metadata.{key}", expected)
+            message = f"{key} {given!r} differs from metadata.{key}"
+            _wrong(doc, sink, (key,), rule, message, expected)
     counted = _check_sections(doc, sink, data.get("sections"))
     computed = data.get("computed")
     if isinstance(computed, dict):
@@ -130,8 +131,10 @@ def _check_totals(
 
 def _check_flags(doc: DataDocument, sink: Sink, computed: dict, meta: dict) -> None:
     flags = review_flags(meta)
-    reviewed = "has reviewers or a last_reviewed date" if flags.verified else (
-        "has no reviewers and no last_reviewed date"
+    reviewed = (
+        "has reviewers or a last_reviewed date"
+        if flags.verified
+        else ("has no reviewers and no last_reviewed date")
     )
     provenance = meta.get("provenance")
     drafted = f"provenance is {provenance!r}" if provenance is not None else "no provenance"

@@ -18,9 +18,7 @@ _KEPT = frozenset("-_ ")
 def github_slug(text: str) -> str:
     """github-slugger's slug of plain text (without its numbering of repeats)."""
     kept = (
-        char
-        for char in text.lower()
-        if char in _KEPT or unicodedata.category(char)[0] in "LMN"
+        char for char in text.lower() if char in _KEPT or unicodedata.category(char)[0] in "LMN"
     )
     return "".join(kept).replace(" ", "-")
 
