@@ -186,3 +186,16 @@ def test_every_corpus_profile_assembles_to_a_clean_record(tmp_path, cli, corpus_
     assert run.diagnostics == []
     assert run.json["summary"]["files"] == 68
     assert any(links.values())
+
+
+def test_invalid_metadata_is_refused_with_its_position(tmp_path, cli):
+    shutil.copytree(PROFILE, tmp_path / "customs-officer")
+    edit(
+        tmp_path / "customs-officer" / "metadata.yaml",
+        "contributors:\n  - soul-atlas",
+        "contributors: 3",
+    )
+    run = cli("assemble", "customs-officer", cwd=tmp_path)
+    assert run.exit_code == 2
+    assert run.stderr.startswith("atlaslint: customs-officer/metadata.yaml:16:15: contributors")
+    assert run.stdout == ""

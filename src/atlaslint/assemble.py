@@ -25,9 +25,12 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from atlaslint.checks import schema
 from atlaslint.checks.sections import completeness
+from atlaslint.checks.sink import Sink
 from atlaslint.derived import reading_time, review_flags, rounded_share
 from atlaslint.discovery import universe
+from atlaslint.documents.data import DataDocument
 from atlaslint.documents.headings import github_slug
 from atlaslint.documents.markdown import MarkdownDocument, Section, has_raw_html, render_html
 from atlaslint.kinds.profile import Profile, index_profile
@@ -77,7 +80,8 @@ def assemble(
             raise AssembleError(f"{where}: {first.message}")
     assert soul is not None and meta is not None
     if not isinstance(meta.data, dict):
-        raise AssembleError(f"{meta.path}: metadata must be a mapping")
+        raise AssembleError(f"{meta.path}:1:1: metadata must be a mapping")
+    _require_valid_metadata(meta, settings)
     metadata = _json_safe(meta.data)
     for key in OPTIONAL_LISTS:
         metadata.setdefault(key, [])
@@ -104,6 +108,18 @@ def assemble(
     if url_base:
         record["citation"] = citation(record, url_base, site_name)
     return record
+
+
+def _require_valid_metadata(meta: DataDocument, settings: Settings) -> None:
+    """A record is only as valid as its metadata: refuse, naming the first schema error,
+    rather than print a record that ``check`` would reject."""
+    sink = Sink(settings.registry)
+    schema.validate(meta, "metadata.schema.json", sink)
+    if sink.items:
+        first = min(sink.items, key=lambda d: d.sort_key())
+        where = f"{first.path}:{first.span.line}:{first.span.column}"
+        more = f" (and {len(sink.items) - 1} more)" if len(sink.items) > 1 else ""
+        raise AssembleError(f"{where}: {first.message}{more}; see 'atlaslint check'")
 
 
 def _section(soul: MarkdownDocument, section: Section) -> dict[str, Any]:

@@ -64,4 +64,5 @@ class ReviewFlags:
 def review_flags(metadata: Mapping[str, Any]) -> ReviewFlags:
     reviewers = metadata.get("reviewers")
     verified = bool(reviewers) or bool(metadata.get("last_reviewed"))
-    return ReviewFlags(verified, metadata.get("provenance") in AI_PROVENANCE)
+    provenance = metadata.get("provenance")
+    return ReviewFlags(verified, isinstance(provenance, str) and provenance in AI_PROVENANCE)
