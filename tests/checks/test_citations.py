@@ -219,3 +219,18 @@ def test_lerme_is_unused_without_its_suppression(tmp_path, cli):
     assert span(diag) == position_of(path, "  - id: lerme", "lerme")
     assert run.exit_code == 0
     assert run.json["summary"]["errors"] == 0
+
+
+def test_no_registry_is_one_schema_error_not_one_per_citation(tmp_path, cli):
+    path = broken(
+        tmp_path,
+        "block",
+        (
+            "sources:\n  - id: onet\n    title: O*NET v30.2\n"
+            "  - id: wef\n    title: WEF Skills Taxonomy 2021\n",
+            "",
+        ),
+    )
+    run = cli("check", "--format", "json", "--ignore", "xref", path.name, cwd=tmp_path)
+    assert [d["rule"] for d in run.diagnostics] == ["schema/required"]
+    assert "missing required field 'sources'" in run.diagnostics[0]["message"]

@@ -22,6 +22,9 @@ def check_citations(view: FrameworkView, sink: Sink) -> None:
     _check_duplicates(view, sink)
     sources = {d.id for d in view.declared("sources")}
     anchors = {d.id for d in view.declared("anchors")}
+    # Without a registry at all the schema says so once; resolving against nothing
+    # would repeat it for every citation.
+    registry = isinstance(view.data.get("sources"), list)
     used: set[str] = set()
     for statement in view.statements():
         cites = statement.data.get("cites")
@@ -37,7 +40,7 @@ def check_citations(view: FrameworkView, sink: Sink) -> None:
             )
         for ident, path in _ids(cites, (*statement.path, "cites")):
             used.add(ident)
-            if ident not in sources:
+            if registry and ident not in sources:
                 _unresolved(view, sink, path, ident, sources, "source")
         for ident, path in _ids(statement.data.get("anchors"), (*statement.path, "anchors")):
             if ident not in anchors:
@@ -46,7 +49,7 @@ def check_citations(view: FrameworkView, sink: Sink) -> None:
         ident = anchor.data.get("source")
         if isinstance(ident, str):
             used.add(ident)
-            if ident not in sources:
+            if registry and ident not in sources:
                 _unresolved(view, sink, (*anchor.path, "source"), ident, sources, "source")
     reported: set[str] = set()
     for source in view.declared("sources"):
