@@ -6,7 +6,7 @@ from atlaslint.checks import citations, levels, schema
 from atlaslint.checks.sink import Sink
 from atlaslint.documents.data import DataDocument
 from atlaslint.documents.framework import FORMAT, FORMAT_KEY, FrameworkView
-from atlaslint.documents.source import SourceFile, decode, read_source
+from atlaslint.documents.source import read_source
 from atlaslint.documents.yaml_loader import load_yaml
 from atlaslint.settings import Settings
 from atlaslint.suppress import filter_suppressed
@@ -14,11 +14,8 @@ from atlaslint.units import FRAMEWORK, IndexEntry, Ref, Unit, UnitResult
 
 
 def _load(unit: Unit, settings: Settings) -> DataDocument:
-    if unit.stdin_text is not None:
-        source: SourceFile = decode(unit.display, unit.stdin_text.encode("utf-8"))
-    else:
-        source = read_source(unit.display, unit.fs_path, settings.max_file_size)
-    return load_yaml(source)
+    text = unit.text_for(unit.fs_path)  # an editor's buffer read from stdin
+    return load_yaml(read_source(unit.display, unit.fs_path, settings.max_file_size, text))
 
 
 def check_framework(unit: Unit, settings: Settings) -> UnitResult:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from atlaslint.checks import records, schema
 from atlaslint.checks.sink import Sink
 from atlaslint.documents.json_loader import load_json
-from atlaslint.documents.source import SourceFile, decode, read_source
+from atlaslint.documents.source import read_source
 from atlaslint.settings import Settings
 from atlaslint.units import RECORD, IndexEntry, Unit, UnitResult
 
@@ -17,11 +17,8 @@ def check_record(unit: Unit, settings: Settings) -> UnitResult:
     related slugs and titles are checked on the profile it was built from.
     """
     sink = Sink(settings.registry)
-    if unit.stdin_text is not None:
-        source: SourceFile = decode(unit.display, unit.stdin_text.encode("utf-8"))
-    else:
-        source = read_source(unit.display, unit.fs_path, settings.max_file_size)
-    doc = load_json(source)
+    text = unit.text_for(unit.fs_path)  # an editor's buffer read from stdin
+    doc = load_json(read_source(unit.display, unit.fs_path, settings.max_file_size, text))
     sink.extend(doc.problems)
     if doc.ok and not isinstance(doc.data, dict):
         sink.emit(doc.path, doc.value_span(()), "schema/type", "a record must be a JSON object")
