@@ -165,3 +165,22 @@ def test_yaml_suppression_comment_applies(tmp_path, cli):
     edit(path, "  # atlaslint: disable=citation/unresolved", "")
     run = cli("check", "--format", "json", path.name, cwd=tmp_path)
     assert len(find(run.diagnostics, "citation/unresolved")) == 1
+
+
+def test_framework_from_stdin(tmp_path, cli):
+    text = (copy(tmp_path, "flow")).read_text(encoding="utf-8").replace("[wef]", "[wff]")
+    run = cli(
+        "check",
+        "--format",
+        "json",
+        "--select",
+        "citation",
+        "-",
+        "--stdin-filename",
+        "flow.framework.yaml",
+        cwd=tmp_path,
+        input=text,
+    )
+    (diag,) = find(run.diagnostics, "citation/unresolved")
+    assert (diag["path"], diag["line"], diag["column"]) == ("flow.framework.yaml", 6, 196)
+    assert run.exit_code == 1
