@@ -481,3 +481,22 @@ def test_framework_prose_fields_through_check_data(tmp_path, lt):
     assert found == [("grammar/TEH_TYPO", 5, 27, 30), ("grammar/TEH_TYPO", 11, 33, 36)]
     assert check_data(doc, "framework", Settings(), Sink()).notice is None  # off: no request
     assert len(lt.requests) == 1
+
+
+def test_framework_grammar_through_the_command_line(tmp_path, lt, cli):
+    (tmp_path / "x.framework.yaml").write_text(FRAMEWORK, encoding="utf-8")
+    run = cli(
+        "check",
+        "x.framework.yaml",
+        "--format",
+        "json",
+        "--select",
+        "grammar",
+        "--languagetool-url",
+        lt.url,
+        cwd=tmp_path,
+    )
+    assert grammar(run) == [
+        ("x.framework.yaml", "grammar/TEH_TYPO", 5, 27, 5, 30),
+        ("x.framework.yaml", "grammar/TEH_TYPO", 11, 33, 11, 36),
+    ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from atlaslint.checks import citations, levels, schema
+from atlaslint.checks import citations, grammar, levels, schema
 from atlaslint.checks.sink import Sink
 from atlaslint.documents.data import DataDocument
 from atlaslint.documents.framework import FORMAT, FORMAT_KEY, FrameworkView
@@ -24,6 +24,7 @@ def check_framework(unit: Unit, settings: Settings) -> UnitResult:
     doc = _load(unit, settings)
     sink.extend(doc.problems)
     index = IndexEntry(FRAMEWORK)
+    outcome = grammar.Outcome()
     if doc.ok and not isinstance(doc.data, dict):
         sink.emit(doc.path, doc.value_span(()), "schema/type", "a framework must be a mapping")
     elif doc.ok and _format_ok(doc, sink):
@@ -32,7 +33,9 @@ def check_framework(unit: Unit, settings: Settings) -> UnitResult:
         citations.check_citations(view, sink)
         levels.check_levels(view, settings.min_per_level, sink)
         _fill_index(doc, index)
-    return UnitResult(filter_suppressed(sink.items, {doc.path: doc.suppressions}), index)
+        outcome = grammar.check_data(doc, "framework", settings, sink)
+    result = UnitResult(filter_suppressed(sink.items, {doc.path: doc.suppressions}), index)
+    return outcome.apply(result)
 
 
 def index_framework(unit: Unit, settings: Settings) -> IndexEntry:
