@@ -25,7 +25,7 @@ from atlaslint.cache import (
 from atlaslint.config import resolve_settings
 from atlaslint.discovery import discover
 from atlaslint.units import PROFILE, Unit
-from conftest import edit, find
+from tests.conftest import edit, find
 
 ATLASLINT = Path(sys.executable).with_name("atlaslint")
 
@@ -101,7 +101,7 @@ def test_the_pool_is_used_and_keeps_task_order(small: Path, monkeypatch) -> None
     serial = parallel.run_tasks(tasks, settings, None, jobs=1)
     used = []
     real_pool_map = parallel._pool_map
-    monkeypatch.setattr(parallel, "_pool_map", lambda *a: used.append(a[-1]) or real_pool_map(*a))
+    monkeypatch.setattr(parallel, "_pool_map", lambda *a: used.append(a[2]) or real_pool_map(*a))
     pooled = parallel.run_tasks(tasks, settings, None, jobs=2)
     assert used == [2]
     assert pooled == serial

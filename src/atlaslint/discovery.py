@@ -52,7 +52,7 @@ def kind_of_file(path: Path, explicit: bool) -> str | None:
     if name.endswith((".framework.yaml", ".framework.yml")):
         return FRAMEWORK
     if name.endswith(".json") and (
-        explicit or name.endswith(".record.json") or path.parent.name == "records"
+        explicit or name.endswith(".record.json") or path.absolute().parent.name == "records"
     ):
         return RECORD
     return None
@@ -108,6 +108,18 @@ class Walker:
         probe = relative + "/" if is_dir else relative
         return bool(self._exclude.match(probe) or self._exclude.match(relative))
 
+    def excluded_anywhere(self, path: Path) -> bool:
+        """Is ``path`` or a folder above it (up to the root) excluded? (``--force-exclude``)"""
+        if self.excluded(path, path.is_dir()):
+            return True
+        resolved = path.resolve()
+        for parent in resolved.parents:
+            if parent == self.root or self.root not in parent.parents:
+                break
+            if self.excluded(parent, True):
+                return True
+        return False
+
     def included(self, path: Path) -> bool:
         relative = self._relative(path)
         return self._included_relative(relative, path)
@@ -115,7 +127,14 @@ class Walker:
     def _included_relative(self, relative: str | None, path: Path | str) -> bool:
         if relative is None:
             relative = Path(path).as_posix()
-        return self._include is not None and bool(self._include.match(os.path.normcase(relative)))
+        if self._include is None:
+            return False
+        # Also as seen from above the root, so that a root that *is* a `records` folder
+        # still matches `**/records/*.json`.
+        relative = os.path.normcase(relative)
+        if self._include.match(relative):
+            return True
+        return bool(self._include.match(os.path.normcase(f"{self.root.name}/") + relative))
 
     def walk(self, folder: Path, display: str) -> Iterator[Unit]:
         """Units under ``folder``, sorted by path, never following linked folders.
@@ -218,6 +237,8 @@ def discover(named: Iterable[tuple[str, Path]], settings: Settings) -> Discovery
     for display, path in named:
         if not os.path.lexists(path):
             raise PathError(f"{display}: no such file or directory")
+        if settings.force_exclude and walker.excluded_anywhere(path):
+            continue
         if path.is_dir():
             if not os.access(path, os.R_OK | os.X_OK):
                 raise PathError(f"{display}: permission denied")
@@ -246,3 +267,19 @@ def universe(settings: Settings) -> list[Unit]:
         for u in walker.walk(root, str(root))
         if u.kind in (PROFILE, FRAMEWORK)
     ]
+
+
+def stdin_unit(filename: str, text: str) -> Unit | None:
+    """The unit for text read from stdin that stands for ``filename`` (editors).
+
+    The file need not exist on disk; for a profile, its sibling file is read from
+    disk as usual. ``None`` when the name is of no known kind.
+    """
+    path = Path(filename)
+    kind = kind_of_file(path, explicit=True)
+    if kind is None:
+        return None
+    if kind == PROFILE:
+        display = os.path.dirname(filename) or "."
+        return Unit(PROFILE, display, path.parent, stdin_text=text, stdin_name=path.name)
+    return Unit(kind, filename, path, stdin_text=text)

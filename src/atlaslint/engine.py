@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from atlaslint.checks.grammar import start_session as start_grammar
 from atlaslint.checks.sink import Sink
 from atlaslint.checks.xref import check_xref
 from atlaslint.diagnostics import Diagnostic, Severity
@@ -74,6 +75,10 @@ class RunResult:
     skipped: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     internal_errors: int = 0
+    failed: bool = False
+    """A check the config requires could not run (exit code 2, the reason in notices)."""
+    checked: list[str] = field(default_factory=list)
+    """Every file checked, as displayed (one JUnit test case each)."""
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity == severity)
@@ -113,6 +118,8 @@ def index_unit(unit: Unit, settings: Settings) -> UnitResult:
 
 
 def count_files(unit: Unit) -> int:
+    if unit.stdin_text is not None:
+        return 1
     if unit.kind == PROFILE:
         return sum((unit.fs_path / n).is_file() for n in ("SOUL.md", "metadata.yaml")) or 1
     return 1
@@ -144,13 +151,21 @@ def judge(diagnostics: list[Diagnostic], settings: Settings) -> list[Diagnostic]
     return kept
 
 
+Progress = Callable[[int, int], None]
+"""Called as ``progress(done, total)`` after each unit (for a progress bar)."""
+
+
 def run_units(
-    units: Sequence[Unit], settings: Settings, cache: ResultCache | None = None
+    units: Sequence[Unit],
+    settings: Settings,
+    progress: Progress | None = None,
+    cache: ResultCache | None = None,
 ) -> list[UnitResult]:
-    """Check units, in order: from the cache where it holds them, the rest over a pool."""
+    """Check units, in order: from the cache where it holds them, the rest in this
+    process or over a process pool (``settings.jobs``)."""
     from atlaslint.parallel import CHECK, run_tasks
 
-    return run_tasks([(u, CHECK) for u in units], settings, cache, settings.jobs)
+    return run_tasks([(u, CHECK) for u in units], settings, cache, settings.jobs, progress)
 
 
 def index_units(
@@ -174,13 +189,36 @@ def _walks_root(named: Sequence[tuple[str, Path]], settings: Settings) -> bool:
     return any(path.is_dir() and real_path(path) == root for _, path in named)
 
 
-def check_paths(named: Sequence[tuple[str, Path]], settings: Settings) -> RunResult:
-    """The whole run over the user's paths."""
+def checked_files(unit: Unit) -> list[str]:
+    """The files of a unit as displayed: a profile's existing SOUL.md and metadata.yaml."""
+    if unit.kind != PROFILE:
+        return [unit.display]
+    from atlaslint.kinds.profile import METADATA, SOUL, join
+
+    if unit.stdin_text is not None and unit.stdin_name:
+        return [join(unit.display, unit.stdin_name)]
+    names = [n for n in (SOUL, METADATA) if (unit.fs_path / n).is_file()]
+    return [join(unit.display, n) for n in names or (SOUL, METADATA)]
+
+
+def check_paths(
+    named: Sequence[tuple[str, Path]],
+    settings: Settings,
+    progress: Progress | None = None,
+    stdin: Unit | None = None,
+) -> RunResult:
+    """The whole run over the user's paths (or over one unit read from stdin)."""
     forget_real_paths()
     found = discover(named, settings)
+    if stdin is not None:
+        found.add(stdin)
     targets = found.units
-    cache = _open_cache(settings)
-    results = run_units(targets, settings, cache)
+    grammar = start_grammar(settings, targets)  # picks and probes the server once
+    cache = _open_cache(grammar.settings)  # keyed by the settings the units run with
+    try:
+        results = run_units(targets, grammar.settings, progress, cache)
+    finally:
+        grammar.close()
     diagnostics: list[Diagnostic] = []
     entries: list[tuple[IndexEntry, bool]] = []
     target_keys = {(u.kind, real_path(u.fs_path)) for u in targets}
@@ -201,11 +239,20 @@ def check_paths(named: Sequence[tuple[str, Path]], settings: Settings) -> RunRes
     check_xref(entries, sink)
     diagnostics.extend(sink.items)
     judged = judge(diagnostics, settings)
+    if stdin is not None and stdin.kind == PROFILE:
+        # An editor asked about one buffer: report that file, not its sibling on disk.
+        from atlaslint.kinds.profile import METADATA, SOUL, join
+
+        siblings = {join(stdin.display, n) for n in (SOUL, METADATA)} - set(checked_files(stdin))
+        judged = [d for d in judged if d.path not in siblings]
     return RunResult(
         diagnostics=judged,
         files=sum(count_files(u) for u in targets),
         skipped=found.skipped,
+        notices=list(dict.fromkeys([*grammar.notices, *(n for r in results for n in r.notices)])),
         internal_errors=sum(1 for d in judged if d.rule == "internal/error"),
+        failed=grammar.failed or any(r.failed for r in results),
+        checked=[path for unit in targets for path in checked_files(unit)],
     )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from atlaslint.cache import CHECK, INDEX, ResultCache, make_payload, result_of
@@ -59,7 +59,7 @@ def _solve(task: Task, settings: Settings) -> Outcome:
     so a worker does the pickling once for both the pipe and the cache."""
     unit, mode, key = task
     result = compute(unit, mode, settings)
-    if key is None:
+    if key is None or not result.cacheable:
         return result, None
     return None, make_payload(key, unit, mode, result)
 
@@ -102,17 +102,27 @@ def _warm_up(misses: list[Task], settings: Settings) -> dict[int, Outcome]:
     return done
 
 
-def _pool_map(misses: list[Task], settings: Settings, workers: int) -> list[Outcome]:
+def _pool_map(
+    misses: list[Task], settings: Settings, workers: int, advance: Callable[[], None]
+) -> list[Outcome]:
 
     context = _context()
     warmed = _warm_up(misses, settings) if context.get_start_method() == "fork" else {}
+    for _ in warmed:
+        advance()
     rest = [task for i, task in enumerate(misses) if i not in warmed]
-    computed = _run_pool(rest, settings, workers, context)
+    computed = _run_pool(rest, settings, workers, context, advance)
     pending = iter(computed)
     return [warmed[i] if i in warmed else next(pending) for i in range(len(misses))]
 
 
-def _run_pool(misses: list[Task], settings: Settings, workers: int, context: Any) -> list[Outcome]:
+def _run_pool(
+    misses: list[Task],
+    settings: Settings,
+    workers: int,
+    context: Any,
+    advance: Callable[[], None],
+) -> list[Outcome]:
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
@@ -127,12 +137,14 @@ def _run_pool(misses: list[Task], settings: Settings, workers: int, context: Any
         ) as pool:
             for outcome in pool.map(_work, misses, chunksize=chunk):
                 outcomes.append(outcome)
+                advance()
     except (BrokenProcessPool, OSError):
         # A worker died (killed, out of memory) or no process could be started:
         # finish in this process rather than lose the run.
         pass
     for task in misses[len(outcomes) :]:
         outcomes.append(_solve(task, settings))
+        advance()
     return outcomes
 
 
@@ -141,11 +153,12 @@ def run_tasks(
     settings: Settings,
     cache: ResultCache | None = None,
     jobs: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[UnitResult]:
     """Results for ``(unit, mode)`` tasks, in order; ``mode`` is CHECK or INDEX.
 
     New results are handed to ``cache`` (:meth:`ResultCache.put`); the caller
-    flushes it once the run is over.
+    flushes it once the run is over. ``progress(done, total)`` follows the run.
     """
     results: list[UnitResult | None] = [None] * len(tasks)
     misses: list[Task] = []
@@ -163,11 +176,24 @@ def run_tasks(
             misses.append((unit, mode, lookup.key))
             slots.append(lookup.slot)
         positions.append(i)
+    total = len(tasks)
+    done = [total - len(misses)]
+
+    def advance() -> None:
+        done[0] += 1
+        if progress is not None:
+            progress(done[0], total)
+
+    if progress is not None and done[0]:
+        progress(done[0], total)
     workers = min(resolve_jobs(jobs), len(misses) // MIN_PARALLEL)
     if workers > 1:
-        outcomes = _pool_map(misses, settings, workers)
+        outcomes = _pool_map(misses, settings, workers, advance)
     else:
-        outcomes = [_solve(task, settings) for task in misses]
+        outcomes = []
+        for task in misses:
+            outcomes.append(_solve(task, settings))
+            advance()
     for i, slot, (result, payload) in zip(positions, slots, outcomes, strict=True):
         if payload is not None:
             result = result_of(payload)

@@ -74,6 +74,7 @@ class Settings:
     cache_dir: str | None = None
     min_per_level: int = 1
     languagetool: dict = field(default_factory=dict)
+    force_exclude: bool = False
     sources: dict[str, str] = field(default_factory=dict)
     jobs: int = 0
     """Worker processes (0: one per core); never changes a result."""
@@ -128,6 +129,8 @@ class Settings:
     def fingerprint(self) -> str:
         """A hash of everything that changes per-file results (for the cache key)."""
         state = asdict(self)
-        for volatile in ("root", "config_path", "sources", "fail_on", "cache_dir", "jobs", "cache"):
+        for volatile in ("root", "config_path", "sources", "fail_on", "cache_dir", "force_exclude"):
+            state.pop(volatile, None)
+        for volatile in ("jobs", "cache"):  # how a run goes, never what it finds
             state.pop(volatile, None)
         return hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()

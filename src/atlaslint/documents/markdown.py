@@ -232,3 +232,43 @@ def load_markdown(source: SourceFile) -> MarkdownDocument:
     for section in doc.sections:
         section.words = doc.words_between(section.body_start, section.body_end, section.nodes)
     return doc
+
+
+def count_words(markdown: str) -> int:
+    """Words in a Markdown fragment (a section body), counted exactly as the section rules
+    count them: outside code spans, fenced code and HTML. No front matter is looked for,
+    so a body that opens with a ``---`` rule is read as Markdown."""
+    if not markdown.strip():
+        return 0
+    doc = MarkdownDocument(SourceFile("<fragment>", None, markdown))
+    doc.bytemap = ByteMap(markdown)
+    doc.tree = _parser().tree(markdown)
+    return doc.words_between(0, len(markdown), list(doc.tree.children))
+
+
+def inline_text(markdown: str) -> str:
+    """The plain text of one line of inline Markdown (a heading's text as written)."""
+    tree = _parser().tree("# " + markdown.replace("\n", " "))
+    for node in tree.children:
+        if node.name == "heading":
+            return plain_text(node)
+    return markdown.strip()
+
+
+def render_html(markdown: str) -> str:
+    """HTML of Markdown with the same parser (CommonMark plus tables and strikethrough)
+    that the checks read it with."""
+    return _parser().render(markdown)
+
+
+def has_raw_html(markdown: str) -> bool:
+    """Does a fragment hold raw HTML (blocks or inline tags)?"""
+    return any(node.name in ("html_block", "html_inline") for node in _walk_all(markdown))
+
+
+def _walk_all(markdown: str) -> Iterator[Any]:
+    stack = list(_parser().tree(markdown).children)
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(node.children)

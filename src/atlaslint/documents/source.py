@@ -97,8 +97,32 @@ def decode(path: str, data: bytes, fs_path: Path | None = None) -> SourceFile:
     return SourceFile(path, fs_path, text, bom=bom, crlf=crlf)
 
 
-def read_source(path: str, fs_path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceFile:
-    """Read a file from disk; a file too large is reported without being read whole."""
+def read_source(
+    path: str, fs_path: Path, max_bytes: int = DEFAULT_MAX_BYTES, text: str | None = None
+) -> SourceFile:
+    """Read a file from disk; a file too large is reported without being read whole.
+
+    ``text`` stands in for the file's content when it came from stdin (an editor's
+    unsaved buffer): it is checked exactly as the bytes on disk would be.
+    """
+    if text is not None:
+        data = text.encode("utf-8", errors="surrogateescape")
+        if len(data) > max_bytes:
+            return SourceFile(
+                path,
+                fs_path,
+                None,
+                problems=[
+                    _problem(
+                        path,
+                        Span.point(1, 1),
+                        "syntax/too-large",
+                        f"file is {len(data):,} bytes, over the limit of {max_bytes:,} bytes "
+                        "(max-file-size in config)",
+                    )
+                ],
+            )
+        return decode(path, data, fs_path)
     try:
         size = fs_path.stat().st_size
         if size > max_bytes:
