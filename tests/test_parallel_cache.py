@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from atlaslint import cache as cache_module
 from atlaslint import parallel
 from atlaslint.cache import (
     ENTRIES,
@@ -55,9 +56,7 @@ def entries(cache: Path) -> dict[bytes, bytes]:
     """Every entry of the cache: slot -> stored payload."""
     found = {}
     for shard in (cache / ENTRIES).glob("*.pkl"):
-        found.update(
-            {slot: payload for slot, (_, payload) in safe_loads(shard.read_bytes()).items()}
-        )
+        found.update({slot: value[-1] for slot, value in safe_loads(shard.read_bytes()).items()})
     return found
 
 
@@ -65,7 +64,7 @@ def rewrite_entry(cache: Path, profile: Path, payload: bytes) -> None:
     """Replace one stored entry (inside its shard) by ``payload``."""
     shard = shard_of(cache, profile)
     slots = safe_loads(shard.read_bytes())
-    slots[slot_of(profile)] = (1, payload)
+    slots[slot_of(profile)] = (1, None, None, payload)
     shard.write_bytes(pickle.dumps(slots))
 
 
@@ -272,7 +271,7 @@ def test_pruning_drops_only_old_untouched_entries(small: Path, tmp_path: Path, m
     old = ResultCache.for_settings(settings)
     assert old is not None
     for i in range(10):  # entries of units long gone, written at times 0..9
-        old._new.setdefault(0, {})[bytes([i]) * 16] = (i, b"old")
+        old._new.setdefault(0, {})[bytes([i]) * 16] = (i, None, None, b"old")
     old.flush()
     assert len(entries(cache)) == 10
     store = ResultCache.for_settings(settings)
@@ -287,3 +286,36 @@ def test_pruning_drops_only_old_untouched_entries(small: Path, tmp_path: Path, m
         kept
     )
     assert sorted(slot[0] for slot in kept if kept[slot] == b"old") == [4, 5, 6, 7, 8, 9]
+
+
+def test_unchanged_files_are_not_read_again_but_any_write_is_seen(small: Path, monkeypatch):
+    monkeypatch.setattr("atlaslint.cache.RACY_SECONDS", -3600.0)  # trust fresh files too
+    monkeypatch.delenv(ENV_OFF)
+    settings = resolve_settings([small], overrides={"cache_dir": str(small / "c")})
+    units = discover([(str(small), small)], settings).units
+    tasks = [(u, parallel.CHECK) for u in units]
+
+    def run_once() -> list:
+        store = ResultCache.for_settings(settings)
+        assert store is not None
+        results = parallel.run_tasks(tasks, settings, store, jobs=1)
+        store.flush()
+        return results
+
+    first = run_once()
+    hashed = []
+    real_digest = cache_module.content_digest
+    monkeypatch.setattr(
+        cache_module, "content_digest", lambda u, m: hashed.append(u.slug) or real_digest(u, m)
+    )
+    assert run_once() == first
+    assert hashed == []  # every file's signature matched: no file was read
+    soul = small / "barista" / "SOUL.md"
+    before = soul.stat()
+    edit(soul, "## Core Mission", "## Core Mizsion")
+    os.utime(soul, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (soul.stat().st_size, soul.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    changed = run_once()
+    assert hashed == ["barista"]  # the change time gave it away
+    rules = [d.rule for r in changed for d in r.diagnostics if "barista" in d.path]
+    assert "structure/unknown-section" in rules

@@ -57,6 +57,7 @@ SHARDS = 64
 MIN_KEPT = 10_000
 """Pruning starts only past this many entries (and twice the units of the run)."""
 PROFILE_FILES = ("SOUL.md", "metadata.yaml")
+RACY_SECONDS = 2.0
 TEMP_PREFIX = ".tmp-"
 STALE_TEMP_SECONDS = 3600
 """A temporary file this old was left by a run that died before renaming it."""
@@ -98,6 +99,36 @@ def content_digest(unit: Unit, max_bytes: int) -> bytes | None:
         digest.update(len(data).to_bytes(8, "little"))
         digest.update(data)
     return digest.digest()
+
+
+Signature = tuple[tuple[int, ...] | None, ...]
+
+
+def file_signature(unit: Unit, now: float) -> Signature | None:
+    """Size, times and inode of every file of the unit, or ``None`` to hash instead.
+
+    Like git's index: a file whose signature is unchanged since its content was
+    hashed still has that content, so a warm run stats files instead of reading
+    them. The change time (``ctime``) cannot be set by tools that restore
+    modification times, and a signature younger than :data:`RACY_SECONDS` is not
+    trusted, since a file written twice within one clock tick keeps its times.
+    """
+    if unit.stdin_text is not None:
+        return None
+    found: list[tuple[int, ...] | None] = []
+    limit = (now - RACY_SECONDS) * 1e9
+    for path in unit_files(unit):
+        try:
+            stat = os.stat(path)
+        except FileNotFoundError:
+            found.append(None)
+            continue
+        except OSError:
+            return None
+        if stat.st_mtime_ns > limit or stat.st_ctime_ns > limit:
+            return None
+        found.append((stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_dev))
+    return tuple(found)
 
 
 def _tree_digest(digest: Any, folder: Path, label: str) -> None:
@@ -300,6 +331,15 @@ def result_of(payload: bytes) -> UnitResult:
     return pickle.loads(payload)[-1]
 
 
+Slot = tuple[int, "Signature | None", "bytes | None", bytes]
+"""A stored entry: when it was written, its files' signature and content hash, and
+the pickled ``(FORMAT, key, mode, display, movable, result)``."""
+
+
+def _slot_signature(stored: Any) -> Any:
+    return stored[1] if isinstance(stored, tuple) and len(stored) == 4 else None
+
+
 @dataclasses.dataclass
 class Lookup:
     """What :meth:`ResultCache.lookup` found: a result, or the key to store one under."""
@@ -307,6 +347,8 @@ class Lookup:
     result: UnitResult | None
     key: bytes | None
     slot: bytes
+    signature: Signature | None = None
+    digest: bytes | None = None
 
 
 class ResultCache:
@@ -318,8 +360,9 @@ class ResultCache:
         self.salt = salt
         self.max_bytes = max_bytes
         self.touched: set[bytes] = set()
-        self._shards: dict[int, dict[bytes, tuple[int, bytes]]] = {}
-        self._new: dict[int, dict[bytes, tuple[int, bytes]]] = {}
+        self._shards: dict[int, dict[bytes, Slot]] = {}
+        self._new: dict[int, dict[bytes, Slot]] = {}
+        self._now = time.time()
 
     @classmethod
     def for_settings(cls, settings: Any) -> ResultCache | None:
@@ -336,7 +379,7 @@ class ResultCache:
     def shard_path(self, shard: int) -> Path:
         return self.entries / f"{shard:02x}.pkl"
 
-    def _read_shard(self, shard: int) -> dict[bytes, tuple[int, bytes]]:
+    def _read_shard(self, shard: int) -> dict[bytes, Slot]:
         """A shard's slots from disk; a missing or corrupt shard is empty."""
         try:
             with open(self.shard_path(shard), "rb") as handle:
@@ -345,7 +388,7 @@ class ResultCache:
             return {}
         return slots if isinstance(slots, dict) else {}
 
-    def _shard(self, shard: int) -> dict[bytes, tuple[int, bytes]]:
+    def _shard(self, shard: int) -> dict[bytes, Slot]:
         found = self._shards.get(shard)
         if found is None:
             found = self._shards[shard] = self._read_shard(shard)
@@ -359,21 +402,32 @@ class ResultCache:
         """A cached result for ``unit`` (``mode``: CHECK or INDEX), or a miss."""
         slot = self.slot_of(unit)
         self.touched.add(slot)
-        key = self.key(unit)
-        if key is None:
-            return Lookup(None, None, slot)
         stored = self._shard(slot[0] % SHARDS).get(slot)
+        signature = file_signature(unit, self._now)
+        if (
+            stored is not None
+            and signature is not None
+            and _slot_signature(stored) == signature
+            and isinstance(stored[2], bytes)
+        ):
+            digest: bytes | None = stored[2]  # unchanged files: the hash made then
+        else:
+            digest = content_digest(unit, self.max_bytes)
+        if digest is None:
+            return Lookup(None, None, slot)
+        key = self.salt + digest
+        miss = Lookup(None, key, slot, signature, digest)
         if stored is None:
-            return Lookup(None, key, slot)
+            return miss
         try:
-            fmt, stored_key, stored_mode, display, movable, result = safe_loads(stored[1])
+            fmt, stored_key, stored_mode, display, movable, result = safe_loads(stored[3])
         except Exception:  # a corrupt or foreign entry is a miss; it is rewritten
-            return Lookup(None, key, slot)
+            return miss
         if fmt != FORMAT or stored_key != key or not isinstance(result, UnitResult):
-            return Lookup(None, key, slot)
+            return miss
         if mode == CHECK:
             if stored_mode != CHECK or (display != unit.display and not movable):
-                return Lookup(None, key, slot)
+                return miss
             if display != unit.display:
                 result = rebase(result, display, unit.display)
             return Lookup(result, key, slot)
@@ -382,9 +436,11 @@ class ResultCache:
             index = rebase(index, display, unit.display)
         return Lookup(UnitResult([], index), key, slot)
 
-    def put(self, slot: bytes, payload: bytes) -> None:
+    def put(self, lookup: Lookup, payload: bytes) -> None:
         """Remember an entry; :meth:`flush` writes it."""
-        self._new.setdefault(slot[0] % SHARDS, {})[slot] = (time.time_ns(), payload)
+        slot = lookup.slot
+        value = (time.time_ns(), lookup.signature, lookup.digest, payload)
+        self._new.setdefault(slot[0] % SHARDS, {})[slot] = value
 
     @property
     def pending(self) -> int:
@@ -409,14 +465,12 @@ class ResultCache:
         self._remove_stale_temporaries()
         return written
 
-    def _pruned(
-        self, slots: dict[bytes, tuple[int, bytes]], limit: int
-    ) -> dict[bytes, tuple[int, bytes]]:
+    def _pruned(self, slots: dict[bytes, Slot], limit: int) -> dict[bytes, Slot]:
         """Without its oldest untouched entries when a shard outgrew ``limit``."""
         if len(slots) <= limit:
             return slots
         untouched = sorted(
-            (stamp, slot) for slot, (stamp, _) in slots.items() if slot not in self.touched
+            (value[0], slot) for slot, value in slots.items() if slot not in self.touched
         )
         for _, slot in untouched[: len(slots) - limit]:
             del slots[slot]

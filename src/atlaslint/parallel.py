@@ -15,7 +15,7 @@ import os
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from atlaslint.cache import CHECK, INDEX, ResultCache, make_payload, result_of
+from atlaslint.cache import CHECK, INDEX, Lookup, ResultCache, make_payload, result_of
 from atlaslint.settings import Settings
 from atlaslint.units import Unit, UnitResult
 
@@ -163,18 +163,18 @@ def run_tasks(
     results: list[UnitResult | None] = [None] * len(tasks)
     misses: list[Task] = []
     positions: list[int] = []
-    slots: list[bytes | None] = []
+    lookups: list[Lookup | None] = []
     for i, (unit, mode) in enumerate(tasks):
         if cache is None:
             misses.append((unit, mode, None))
-            slots.append(None)
+            lookups.append(None)
         else:
             lookup = cache.lookup(unit, mode)
             if lookup.result is not None:
                 results[i] = lookup.result
                 continue
             misses.append((unit, mode, lookup.key))
-            slots.append(lookup.slot)
+            lookups.append(lookup)
         positions.append(i)
     total = len(tasks)
     done = [total - len(misses)]
@@ -194,11 +194,11 @@ def run_tasks(
         for task in misses:
             outcomes.append(_solve(task, settings))
             advance()
-    for i, slot, (result, payload) in zip(positions, slots, outcomes, strict=True):
+    for i, lookup, (result, payload) in zip(positions, lookups, outcomes, strict=True):
         if payload is not None:
             result = result_of(payload)
-            if cache is not None and slot is not None:
-                cache.put(slot, payload)
+            if cache is not None and lookup is not None:
+                cache.put(lookup, payload)
         results[i] = result
     return [r for r in results if r is not None]
 
