@@ -149,7 +149,7 @@ def test_an_entry_that_would_run_code_is_refused(small: Path, tmp_path: Path) ->
         def __reduce__(self):
             return (os.system, (f"touch {marker}",))
 
-    rewrite_entry(cache, small / "carpenter", pickle.dumps((3, b"", "check", "x", True, Evil())))
+    rewrite_entry(cache, small / "carpenter", pickle.dumps((4, b"", "check", "x", True, Evil())))
     again = run(*args, cwd=small)
     shard_of(cache, small / "auditor").write_bytes(pickle.dumps({b"x": Evil()}))
     third = run(*args, cwd=small)

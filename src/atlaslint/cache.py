@@ -44,7 +44,7 @@ from atlaslint import __version__
 from atlaslint.diagnostics import Diagnostic
 from atlaslint.units import PROFILE, Unit, UnitResult
 
-FORMAT = 3
+FORMAT = 4
 """Bumped when the entry layout changes; older folders are then simply ignored."""
 DEFAULT_DIR = ".atlaslint_cache"
 ENTRIES = f"v{FORMAT}"

@@ -72,8 +72,14 @@ class Discovery:
     skipped: list[str] = field(default_factory=list)
     _seen: set[tuple[str, str]] = field(default_factory=set)
 
-    def add(self, unit: Unit) -> None:
-        key = (unit.kind, real_path(unit.fs_path))
+    @property
+    def keys(self) -> set[tuple[str, str]]:
+        """``(kind, real path)`` of every unit found."""
+        return self._seen
+
+    def add(self, unit: Unit, real: str | None = None) -> None:
+        """Add a unit unless already found (``real``: its real path, when known)."""
+        key = (unit.kind, real if real is not None else real_path(unit.fs_path))
         if key not in self._seen:
             self._seen.add(key)
             self.units.append(unit)
@@ -137,7 +143,12 @@ class Walker:
         return bool(self._include.match(os.path.normcase(f"{self.root.name}/") + relative))
 
     def walk(self, folder: Path, display: str) -> Iterator[Unit]:
-        """Units under ``folder``, sorted by path, never following linked folders.
+        """Units under ``folder``, sorted by path, never following linked folders."""
+        for unit, _ in self.walk_real(folder, display):
+            yield unit
+
+    def walk_real(self, folder: Path, display: str) -> Iterator[tuple[Unit, str]]:
+        """Units under ``folder`` with the real path of each (as :func:`real_path`).
 
         Paths relative to the root are worked out once per folder (from the walked
         folder's real path) instead of resolving every file: a linked folder is
@@ -165,7 +176,7 @@ class Walker:
                     if self._included_relative(
                         relative, os.path.join(current, n)
                     ) and not self._excluded_relative(relative, False):
-                        yield Unit(PROFILE, shown, Path(current))
+                        yield Unit(PROFILE, shown, Path(current)), real_dir
                         break
             for name in sorted(files):
                 if name in _PROFILE_SET or name in ALWAYS_SKIPPED:
@@ -178,7 +189,9 @@ class Walker:
                 if self._excluded_relative(relative, False):
                     continue
                 if self._included_relative(relative, path):
-                    yield Unit(kind, _join(shown, name) if shown else name, path)
+                    unit = Unit(kind, _join(shown, name) if shown else name, path)
+                    real = real_path(path) if name in links else os.path.join(real_dir, name)
+                    yield unit, real
 
     def _relative_text(self, real: str) -> str | None:
         """A real path relative to the root, or None outside it."""
@@ -242,8 +255,8 @@ def discover(named: Iterable[tuple[str, Path]], settings: Settings) -> Discovery
         if path.is_dir():
             if not os.access(path, os.R_OK | os.X_OK):
                 raise PathError(f"{display}: permission denied")
-            for unit in walker.walk(path, display):
-                found.add(unit)
+            for unit, real in walker.walk_real(path, display):
+                found.add(unit, real)
         elif path.is_file() or path.is_symlink():
             kind = kind_of_file(path, explicit=True)
             if kind is None:
@@ -260,11 +273,16 @@ def discover(named: Iterable[tuple[str, Path]], settings: Settings) -> Discovery
 
 def universe(settings: Settings) -> list[Unit]:
     """Every profile and framework under the project root (for cross-file rules)."""
+    return [unit for unit, _ in universe_real(settings)]
+
+
+def universe_real(settings: Settings) -> list[tuple[Unit, str]]:
+    """:func:`universe` with the real path of each unit."""
     walker = Walker(settings)
     root = walker.root
     return [
-        Unit(u.kind, u.display, u.fs_path, report=False)
-        for u in walker.walk(root, str(root))
+        (Unit(u.kind, u.display, u.fs_path, report=False), real)
+        for u, real in walker.walk_real(root, str(root))
         if u.kind in (PROFILE, FRAMEWORK)
     ]
 

@@ -19,7 +19,7 @@ from atlaslint.checks.grammar import start_session as start_grammar
 from atlaslint.checks.sink import Sink
 from atlaslint.checks.xref import check_xref
 from atlaslint.diagnostics import Diagnostic, Severity
-from atlaslint.discovery import discover, universe
+from atlaslint.discovery import discover, universe_real
 from atlaslint.fspaths import forget as forget_real_paths
 from atlaslint.fspaths import real_path
 from atlaslint.positions import Span
@@ -121,7 +121,8 @@ def count_files(unit: Unit) -> int:
     if unit.stdin_text is not None:
         return 1
     if unit.kind == PROFILE:
-        return sum((unit.fs_path / n).is_file() for n in ("SOUL.md", "metadata.yaml")) or 1
+        base = os.fspath(unit.fs_path)
+        return sum(os.path.isfile(os.path.join(base, n)) for n in ("SOUL.md", "metadata.yaml")) or 1
     return 1
 
 
@@ -197,7 +198,8 @@ def checked_files(unit: Unit) -> list[str]:
 
     if unit.stdin_text is not None and unit.stdin_name:
         return [join(unit.display, unit.stdin_name)]
-    names = [n for n in (SOUL, METADATA) if (unit.fs_path / n).is_file()]
+    base = os.fspath(unit.fs_path)
+    names = [n for n in (SOUL, METADATA) if os.path.isfile(os.path.join(base, n))]
     return [join(unit.display, n) for n in names or (SOUL, METADATA)]
 
 
@@ -221,7 +223,7 @@ def check_paths(
         grammar.close()
     diagnostics: list[Diagnostic] = []
     entries: list[tuple[IndexEntry, bool]] = []
-    target_keys = {(u.kind, real_path(u.fs_path)) for u in targets}
+    target_keys = found.keys
     for result in results:
         diagnostics.extend(result.diagnostics)
         entries.append((result.index, True))
@@ -229,8 +231,8 @@ def check_paths(
     if any(u.kind in (PROFILE, FRAMEWORK) for u in targets) and not _walks_root(named, settings):
         others = [
             unit
-            for unit in universe(settings)
-            if unit.kind in indexers and (unit.kind, real_path(unit.fs_path)) not in target_keys
+            for unit, real in universe_real(settings)
+            if unit.kind in indexers and (unit.kind, real) not in target_keys
         ]
         entries.extend((entry, False) for entry in index_units(others, settings, cache))
     if cache is not None:
