@@ -100,7 +100,7 @@ def test_the_pool_is_used_and_keeps_task_order(small: Path, monkeypatch) -> None
     serial = parallel.run_tasks(tasks, settings, None, jobs=1)
     used = []
     real_pool_map = parallel._pool_map
-    monkeypatch.setattr(parallel, "_pool_map", lambda *a: used.append(a[2]) or real_pool_map(*a))
+    monkeypatch.setattr(parallel, "_pool_map", lambda *a: used.append(a[3]) or real_pool_map(*a))
     pooled = parallel.run_tasks(tasks, settings, None, jobs=2)
     assert used == [2]
     assert pooled == serial

@@ -349,6 +349,26 @@ class Lookup:
     slot: bytes
     signature: Signature | None = None
     digest: bytes | None = None
+    cacheable: bool = True
+    """False for a unit that cannot be keyed (stdin, an unreadable file)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Keying:
+    """What a worker needs to key a unit the parent did not hash."""
+
+    salt: bytes
+    max_bytes: int
+    now: float
+
+    def fill(self, unit: Unit, lookup: Lookup) -> Lookup:
+        signature = file_signature(unit, self.now)
+        digest = content_digest(unit, self.max_bytes)
+        if digest is None:
+            return dataclasses.replace(lookup, cacheable=False)
+        return dataclasses.replace(
+            lookup, key=self.salt + digest, signature=signature, digest=digest
+        )
 
 
 class ResultCache:
@@ -403,6 +423,10 @@ class ResultCache:
         slot = self.slot_of(unit)
         self.touched.add(slot)
         stored = self._shard(slot[0] % SHARDS).get(slot)
+        if stored is None:  # never seen: hashed where it is checked (see Keying)
+            if unit.stdin_text is not None:
+                return Lookup(None, None, slot, cacheable=False)
+            return Lookup(None, None, slot)
         signature = file_signature(unit, self._now)
         if (
             stored is not None
@@ -414,11 +438,9 @@ class ResultCache:
         else:
             digest = content_digest(unit, self.max_bytes)
         if digest is None:
-            return Lookup(None, None, slot)
+            return Lookup(None, None, slot, cacheable=False)
         key = self.salt + digest
         miss = Lookup(None, key, slot, signature, digest)
-        if stored is None:
-            return miss
         try:
             fmt, stored_key, stored_mode, display, movable, result = safe_loads(stored[3])
         except Exception:  # a corrupt or foreign entry is a miss; it is rewritten
@@ -435,6 +457,9 @@ class ResultCache:
         if display != unit.display:
             index = rebase(index, display, unit.display)
         return Lookup(UnitResult([], index), key, slot)
+
+    def keying(self) -> Keying:
+        return Keying(self.salt, self.max_bytes, self._now)
 
     def put(self, lookup: Lookup, payload: bytes) -> None:
         """Remember an entry; :meth:`flush` writes it."""

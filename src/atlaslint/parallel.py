@@ -15,7 +15,7 @@ import os
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from atlaslint.cache import CHECK, INDEX, Lookup, ResultCache, make_payload, result_of
+from atlaslint.cache import CHECK, INDEX, Keying, Lookup, ResultCache, make_payload, result_of
 from atlaslint.settings import Settings
 from atlaslint.units import Unit, UnitResult
 
@@ -27,12 +27,12 @@ CHUNKS_PER_WORKER = 6
 others idle, but few, so that each round trip carries many units."""
 MAX_CHUNK = 64
 
-Task = tuple[Unit, str, "bytes | None"]
-"""A unit, CHECK or INDEX, and the cache key to store its result under (or None)."""
-Outcome = tuple["UnitResult | None", "bytes | None"]
-"""A result, or (when it is to be cached) the cache entry holding it."""
+Task = tuple[Unit, str, "Lookup | None"]
+"""A unit, CHECK or INDEX, and the cache miss to fill (None: not cached)."""
+Outcome = tuple["UnitResult | None", "bytes | None", "Lookup | None"]
+"""A result, or (when it is to be cached) the cache entry holding it and its key."""
 
-_worker_settings: Settings | None = None
+_worker: tuple[Settings, Keying | None] | None = None
 
 
 def cpu_count() -> int:
@@ -54,24 +54,31 @@ def compute(unit: Unit, mode: str, settings: Settings) -> UnitResult:
     return check_unit(unit, settings) if mode == CHECK else index_unit(unit, settings)
 
 
-def _solve(task: Task, settings: Settings) -> Outcome:
+def _solve(task: Task, settings: Settings, keying: Keying | None) -> Outcome:
     """Compute a task where it runs; a result to cache comes back as its entry,
-    so a worker does the pickling once for both the pipe and the cache."""
-    unit, mode, key = task
+    so a worker does the pickling once for both the pipe and the cache.
+
+    A unit the cache has never seen was not hashed by the parent: its files are
+    hashed here, in parallel, and before they are checked (so a file edited in
+    between is seen as changed next time, never cached as unchanged).
+    """
+    unit, mode, lookup = task
+    if lookup is not None and lookup.key is None and lookup.cacheable and keying is not None:
+        lookup = keying.fill(unit, lookup)
     result = compute(unit, mode, settings)
-    if key is None or not result.cacheable:
-        return result, None
-    return None, make_payload(key, unit, mode, result)
+    if lookup is None or lookup.key is None or not result.cacheable:
+        return result, None, None
+    return None, make_payload(lookup.key, unit, mode, result), lookup
 
 
-def _init_worker(settings: Settings) -> None:
-    global _worker_settings
-    _worker_settings = settings
+def _init_worker(settings: Settings, keying: Keying | None) -> None:
+    global _worker
+    _worker = (settings, keying)
 
 
 def _work(task: Task) -> Outcome:
-    assert _worker_settings is not None
-    return _solve(task, _worker_settings)
+    assert _worker is not None
+    return _solve(task, *_worker)
 
 
 def _context() -> Any:
@@ -83,7 +90,7 @@ def _context() -> Any:
     return multiprocessing.get_context("fork" if "fork" in methods else None)
 
 
-def _warm_up(misses: list[Task], settings: Settings) -> dict[int, Outcome]:
+def _warm_up(misses: list[Task], settings: Settings, keying: Keying | None) -> dict[int, Outcome]:
     """Solve the first task of each kind here, before forking.
 
     That imports the parsers and compiles the schemas and rule packs that kind of
@@ -98,20 +105,24 @@ def _warm_up(misses: list[Task], settings: Settings) -> dict[int, Outcome]:
         kind = (task[0].kind, task[1])
         if kind not in seen:
             seen.add(kind)
-            done[i] = _solve(task, settings)
+            done[i] = _solve(task, settings, keying)
     return done
 
 
 def _pool_map(
-    misses: list[Task], settings: Settings, workers: int, advance: Callable[[], None]
+    misses: list[Task],
+    settings: Settings,
+    keying: Keying | None,
+    workers: int,
+    advance: Callable[[], None],
 ) -> list[Outcome]:
 
     context = _context()
-    warmed = _warm_up(misses, settings) if context.get_start_method() == "fork" else {}
+    warmed = _warm_up(misses, settings, keying) if context.get_start_method() == "fork" else {}
     for _ in warmed:
         advance()
     rest = [task for i, task in enumerate(misses) if i not in warmed]
-    computed = _run_pool(rest, settings, workers, context, advance)
+    computed = _run_pool(rest, settings, keying, workers, context, advance)
     pending = iter(computed)
     return [warmed[i] if i in warmed else next(pending) for i in range(len(misses))]
 
@@ -119,6 +130,7 @@ def _pool_map(
 def _run_pool(
     misses: list[Task],
     settings: Settings,
+    keying: Keying | None,
     workers: int,
     context: Any,
     advance: Callable[[], None],
@@ -133,7 +145,7 @@ def _run_pool(
             max_workers=workers,
             mp_context=context,
             initializer=_init_worker,
-            initargs=(settings,),
+            initargs=(settings, keying),
         ) as pool:
             for outcome in pool.map(_work, misses, chunksize=chunk):
                 outcomes.append(outcome)
@@ -143,7 +155,7 @@ def _run_pool(
         # finish in this process rather than lose the run.
         pass
     for task in misses[len(outcomes) :]:
-        outcomes.append(_solve(task, settings))
+        outcomes.append(_solve(task, settings, keying))
         advance()
     return outcomes
 
@@ -163,18 +175,15 @@ def run_tasks(
     results: list[UnitResult | None] = [None] * len(tasks)
     misses: list[Task] = []
     positions: list[int] = []
-    lookups: list[Lookup | None] = []
     for i, (unit, mode) in enumerate(tasks):
         if cache is None:
             misses.append((unit, mode, None))
-            lookups.append(None)
         else:
             lookup = cache.lookup(unit, mode)
             if lookup.result is not None:
                 results[i] = lookup.result
                 continue
-            misses.append((unit, mode, lookup.key))
-            lookups.append(lookup)
+            misses.append((unit, mode, lookup))
         positions.append(i)
     total = len(tasks)
     done = [total - len(misses)]
@@ -186,19 +195,20 @@ def run_tasks(
 
     if progress is not None and done[0]:
         progress(done[0], total)
+    keying = cache.keying() if cache is not None else None
     workers = min(resolve_jobs(jobs), len(misses) // MIN_PARALLEL)
     if workers > 1:
-        outcomes = _pool_map(misses, settings, workers, advance)
+        outcomes = _pool_map(misses, settings, keying, workers, advance)
     else:
         outcomes = []
         for task in misses:
-            outcomes.append(_solve(task, settings))
+            outcomes.append(_solve(task, settings, keying))
             advance()
-    for i, lookup, (result, payload) in zip(positions, lookups, outcomes, strict=True):
+    for i, (result, payload, filled) in zip(positions, outcomes, strict=True):
         if payload is not None:
             result = result_of(payload)
-            if cache is not None and lookup is not None:
-                cache.put(lookup, payload)
+            if cache is not None and filled is not None:
+                cache.put(filled, payload)
         results[i] = result
     return [r for r in results if r is not None]
 
