@@ -48,7 +48,8 @@ def atlaslint_command() -> list[str]:
 def child_env() -> dict[str, str]:
     """The environment of a user's shell: bytecode caching on, as after an install."""
     env = dict(os.environ)
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    for name in ("PYTHONDONTWRITEBYTECODE", "ATLASLINT_CACHE_DIR", "ATLASLINT_NO_CACHE"):
+        env.pop(name, None)  # the scenarios decide about the cache themselves
     return env
 
 

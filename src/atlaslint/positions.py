@@ -8,6 +8,7 @@ SARIF. Loaders produce spans; checks only pass them on.
 from __future__ import annotations
 
 import bisect
+import itertools
 from dataclasses import dataclass
 
 
@@ -42,13 +43,9 @@ class LineIndex:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        starts = [0]
-        find = text.find
-        pos = find("\n")
-        while pos != -1:
-            starts.append(pos + 1)
-            pos = find("\n", pos + 1)
-        self._starts = starts
+        # The offset after each line break; accumulate and split run in C.
+        self._starts = list(itertools.accumulate((len(s) + 1 for s in text.split("\n")), initial=0))
+        self._starts.pop()
 
     @property
     def line_count(self) -> int:
@@ -62,9 +59,16 @@ class LineIndex:
 
     def span(self, start: int, end: int) -> Span:
         """The span of characters ``text[start:end]``."""
-        line, column = self.position(start)
-        end_line, end_column = self.position(end)
-        return Span(line, column, end_line, end_column)
+        starts = self._starts
+        size = len(self.text)
+        start = 0 if start < 0 else size if start > size else start
+        end = 0 if end < 0 else size if end > size else end
+        line = bisect.bisect_right(starts, start) - 1
+        first = starts[line]
+        if start <= end and (line + 1 == len(starts) or end < starts[line + 1]):
+            return Span(line + 1, start - first + 1, line + 1, end - first + 1)  # one line
+        end_line = bisect.bisect_right(starts, end) - 1
+        return Span(line + 1, start - first + 1, end_line + 1, end - starts[end_line] + 1)
 
     def line_start(self, line: int) -> int:
         """Offset of the first character of a 1-based line."""

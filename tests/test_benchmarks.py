@@ -1,0 +1,54 @@
+"""The benchmark harness: its synthetic atlases are valid atlases, and it measures."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from benchmarks import __main__ as bench
+from benchmarks.corpus import generate, load_templates, sample_folder
+from benchmarks.measure import run
+
+
+def test_a_generated_atlas_is_valid_and_coherent(tmp_path: Path, cli) -> None:
+    templates = load_templates(sample_folder())
+    size = len(templates) + 5  # a second copy of some profiles: varied slugs and titles
+    root = generate(size, home=tmp_path)
+    souls = sorted(p.name for p in (root / "souls").iterdir())
+    assert len(souls) == size
+    report = cli("check", "--format", "json", "--no-cache", str(root)).json
+    assert report["summary"]["errors"] == 0
+    assert report["summary"]["files"] == 2 * size + len(list((root / "frameworks").iterdir()))
+    titles = [d for d in report["diagnostics"] if d["rule"] == "xref/duplicate-title"]
+    copies = [d for d in titles if "-v1/" in d["path"]]
+    assert copies == []  # a copy's title and aliases differ from its original's
+
+
+def test_generation_is_reused_until_its_inputs_change(tmp_path: Path) -> None:
+    root = generate(3, home=tmp_path)
+    stamp = (root / ".generated.json").stat().st_mtime_ns
+    assert generate(3, home=tmp_path) == root
+    assert (root / ".generated.json").stat().st_mtime_ns == stamp
+
+
+def test_measure_reports_the_childs_cpu_and_memory(tmp_path: Path) -> None:
+    code = "x = bytearray(60 * 2**20); sum(range(3 * 10**6))"
+    sample = run([sys.executable, "-c", code], tmp_path)
+    assert sample.exit_code == 0
+    assert sample.cpu > 0.02
+    assert sample.wall >= sample.cpu * 0.5
+    assert sample.max_rss_mb > 60
+
+
+def test_a_quick_run_writes_comparable_results(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(bench, "generate", lambda size: generate(size, home=tmp_path / "c"))
+    out = tmp_path / "r.json"
+    assert bench.main(["--sizes", "6", "--repeat", "1", "--out", str(out)]) == 0
+    result = json.loads(out.read_text())
+    rows = {row["scenario"]: row for row in result["sizes"]["6"]["scenarios"]}
+    assert set(rows) == {"cold", "warm", "changed-one", "cold-jobs1"}
+    assert rows["cold"]["files"] == rows["warm"]["files"] > 12
+    assert rows["changed-one"]["files"] == 2
+    assert all(row["exit_codes"] in ([0], [1]) for row in rows.values())
+    assert result["startup"]["importtime_atlaslint_cli_us"] > 0
