@@ -319,3 +319,25 @@ def test_unchanged_files_are_not_read_again_but_any_write_is_seen(small: Path, m
     assert hashed == ["barista"]  # the change time gave it away
     rules = [d.rule for r in changed for d in r.diagnostics if "barista" in d.path]
     assert "structure/unknown-section" in rules
+
+
+def test_a_config_that_passed_is_not_validated_again(small: Path, tmp_path: Path) -> None:
+    probe = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('jsonschema' in sys.modules, file=sys.stderr))\n"
+        "from atlaslint.cli import main\n"
+        "main()\n"
+    )
+    argv = [sys.executable, "-c", probe, "check", "--format", "json", "."]
+
+    def imported_jsonschema() -> bool:
+        done = subprocess.run(argv, cwd=small, env=user_env(), capture_output=True, timeout=120)
+        return done.stderr.decode().strip().splitlines()[-1] == "True"
+
+    assert imported_jsonschema()  # first run: validated, and marked
+    assert not imported_jsonschema()  # same text: the mark stands in for jsonschema
+    (small / ".atlaslint.yaml").write_text("exclude: []\nfail-on: sometimes\n")
+    bad = run("check", ".", cwd=small)
+    assert bad.returncode == 2
+    assert b"invalid config" in bad.stderr and b"fail-on" in bad.stderr
+    assert len(list((small / ".atlaslint_cache" / ENTRIES / "config").iterdir())) == 1

@@ -221,6 +221,79 @@ def cache_folder(settings: Any) -> Path:
     return base / folder
 
 
+CONFIG_MARKS_KEPT = 16
+
+
+def config_memo_folder(config: Path, data: dict, overrides: dict) -> Path | None:
+    """Where a run keeps its "this config was valid" marks (the cache folder the
+    run will use), or ``None`` when the cache is off."""
+    if overrides.get("cache") is False or cache_disabled_by_env():
+        return None
+    if overrides.get("cache_dir"):
+        return Path(str(overrides["cache_dir"])).expanduser().absolute()
+    if os.environ.get(ENV_DIR):
+        return Path(os.environ[ENV_DIR]).expanduser().absolute()
+    configured = data.get("cache-dir")
+    if isinstance(configured, str) and configured:
+        folder = Path(configured).expanduser()
+        return folder if folder.is_absolute() else config.parent.resolve() / folder
+    return config.parent.resolve() / DEFAULT_DIR
+
+
+def _config_mark(folder: Path, config: Path, text: str) -> Path:
+    from atlaslint.resources import data_dir
+
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{__version__}\x00{config.resolve()}\x00".encode())
+    with contextlib.suppress(OSError):
+        digest.update((data_dir("schemas") / "config.schema.json").read_bytes())
+    digest.update(b"\x00" + text.encode("utf-8", "surrogatepass"))
+    return folder / ENTRIES / "config" / digest.hexdigest()
+
+
+def config_known_valid(folder: Path, config: Path, text: str) -> bool:
+    """Did this very config text pass the config schema before?
+
+    Validating it needs jsonschema, the costliest import of a run that finds all
+    its results in the cache; a config that passed once passes again.
+    """
+    return _config_mark(folder, config, text).is_file()
+
+
+def remember_valid_config(folder: Path, config: Path, text: str) -> None:
+    mark = _config_mark(folder, config, text)
+    if not _prepare(folder) or not _write_atomically_in(mark, b""):
+        return
+    with contextlib.suppress(OSError):
+        marks = sorted(mark.parent.iterdir(), key=lambda p: p.stat().st_mtime_ns)
+        for old in marks[:-CONFIG_MARKS_KEPT]:
+            old.unlink()
+
+
+def _write_atomically_in(path: Path, payload: bytes) -> bool:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return _write_atomically(path, payload)
+
+
+def _prepare(folder: Path) -> bool:
+    """Create the cache folder (with a .gitignore and CACHEDIR.TAG)."""
+    try:
+        (folder / ENTRIES).mkdir(parents=True, exist_ok=True)
+        ignore = folder / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# Created by atlaslint; safe to delete.\n*\n")
+            (folder / "CACHEDIR.TAG").write_text(
+                "Signature: 8a477f597d28d172789f06886806bc55\n"
+                "# This folder is a cache made by atlaslint.\n"
+            )
+    except OSError:
+        return False
+    return True
+
+
 class _SafeUnpickler(pickle.Unpickler):
     """Builds atlaslint's data classes and enums and plain values, nothing else."""
 
@@ -503,18 +576,7 @@ class ResultCache:
 
     def prepare(self) -> bool:
         """Create the folder (with a .gitignore and CACHEDIR.TAG)."""
-        try:
-            self.entries.mkdir(parents=True, exist_ok=True)
-            ignore = self.folder / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# Created by atlaslint; safe to delete.\n*\n")
-                (self.folder / "CACHEDIR.TAG").write_text(
-                    "Signature: 8a477f597d28d172789f06886806bc55\n"
-                    "# This folder is a cache made by atlaslint.\n"
-                )
-        except OSError:
-            return False
-        return True
+        return _prepare(self.folder)
 
     def _remove_stale_temporaries(self) -> None:
         stale = time.time() - STALE_TEMP_SECONDS

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -89,8 +89,14 @@ def _toml_positions(text: str, data: dict) -> DataDocument:
     return doc
 
 
-def load_config(path: Path) -> tuple[dict, DataDocument]:
-    """Read and schema-check one config file; raises :class:`ConfigError`."""
+def load_config(
+    path: Path, memo: Callable[[dict], Path | None] | None = None
+) -> tuple[dict, DataDocument]:
+    """Read and schema-check one config file; raises :class:`ConfigError`.
+
+    ``memo(data)`` names the cache folder where a config that passed is marked, so
+    that the same text is not validated (nor jsonschema imported) again.
+    """
     if path.name == "pyproject.toml":
         try:
             import tomllib
@@ -111,6 +117,12 @@ def load_config(path: Path) -> tuple[dict, DataDocument]:
         data = doc.data if doc.data is not None else {}
         if not isinstance(data, dict):
             raise ConfigError(f"{path}:1:1: config must be a mapping")
+    from atlaslint import cache
+
+    folder = memo(data) if memo is not None else None
+    text = doc.source.text or ""
+    if folder is not None and cache.config_known_valid(folder, path, text):
+        return data, doc
     sink = Sink()
     validate(doc, "config.schema.json", sink)
     if sink.items:
@@ -118,6 +130,8 @@ def load_config(path: Path) -> tuple[dict, DataDocument]:
         raise ConfigError(
             f"{path}:{first.span.line}:{first.span.column}: invalid config: {first.message}"
         )
+    if folder is not None:
+        cache.remember_valid_config(folder, path, text)
     return data, doc
 
 
@@ -156,7 +170,12 @@ def resolve_settings(
     data: dict = {}
     doc: DataDocument | None = None
     if config is not None:
-        data, doc = load_config(config)
+        from atlaslint.cache import config_memo_folder
+
+        chosen = config
+        data, doc = load_config(
+            config, lambda data: config_memo_folder(chosen, data, overrides or {})
+        )
     settings = Settings(root=project_root(config, list(paths)), config_path=config)
     origin = str(config) if config else "default"
     for key, value in data.items():
