@@ -42,6 +42,7 @@ from typing import Any
 
 from atlaslint import __version__
 from atlaslint.diagnostics import Diagnostic
+from atlaslint.positions import Span
 from atlaslint.units import PROFILE, Unit, UnitResult
 
 FORMAT = 4
@@ -355,10 +356,25 @@ def rebase(value: Any, old: str, new: str) -> Any:
     return value
 
 
+_SCALARS = (int, float, bool, type(None), enum.Enum, bytes)
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(
+            f.name for f in dataclasses.fields(cls) if f.name != "path"
+        )
+    return names
+
+
 def _texts(value: Any) -> Any:
     """Every string inside ``value`` but its ``path`` fields."""
     if isinstance(value, str):
         yield value
+    elif isinstance(value, (*_SCALARS, Span)):
+        return
     elif isinstance(value, Diagnostic):  # the common case, without reflection
         yield value.message
         if value.suggestion is not None:
@@ -366,9 +382,8 @@ def _texts(value: Any) -> Any:
         if value.fix is not None:
             yield value.fix.replacement
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for f in dataclasses.fields(value):
-            if f.name != "path":
-                yield from _texts(getattr(value, f.name))
+        for name in _field_names(type(value)):
+            yield from _texts(getattr(value, name))
     elif isinstance(value, (list, tuple, set, frozenset)):
         for item in value:
             yield from _texts(item)
