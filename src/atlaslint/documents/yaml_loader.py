@@ -99,14 +99,65 @@ class _TooLarge(Exception):
     pass
 
 
-def _span(doc: DataDocument, node) -> tuple[Span, int, int]:
+def _offsets(doc: DataDocument, node) -> tuple[int, int]:
     start = node.start_mark.index
     end = node.end_mark.index
     text = doc.source.text or ""
     # Block scalars end after their trailing line breaks; the value ends earlier.
     while end > start and text[end - 1 : end] in ("\n", " "):
         end -= 1
+    return start, end
+
+
+def _span(doc: DataDocument, node) -> tuple[Span, int, int]:
+    start, end = _offsets(doc, node)
     return doc.source.index.span(start, end), start, end
+
+
+class _LazyLocated(Located):
+    """A :class:`Located` whose spans are made from its offsets when first asked for.
+
+    A document has a position for every key and value, but checks ask for a few:
+    making the rest would cost a line look-up and a :class:`Span` each.
+    """
+
+    __slots__ = ("_index", "_key", "_key_range", "_value")
+
+    def __init__(
+        self,
+        index: Any,
+        start: int,
+        end: int,
+        key_range: tuple[int, int] | None,
+        style: str | None,
+    ) -> None:
+        self._index = index
+        self._value: Span | None = None
+        self._key: Span | None = None
+        self._key_range = key_range
+        self.start = start
+        self.end = end
+        self.style = style
+
+    @property  # type: ignore[override]
+    def value(self) -> Span:
+        if self._value is None:
+            self._value = self._index.span(self.start, self.end)
+        return self._value
+
+    @value.setter
+    def value(self, span: Span) -> None:
+        self._value = span
+
+    @property  # type: ignore[override]
+    def key(self) -> Span | None:
+        if self._key is None and self._key_range is not None:
+            self._key = self._index.span(*self._key_range)
+        return self._key
+
+    @key.setter
+    def key(self, span: Span | None) -> None:
+        self._key, self._key_range = span, None
 
 
 class _Builder:
@@ -118,14 +169,14 @@ class _Builder:
         span, _, _ = _span(self.doc, node)
         self.doc.problems.append(Diagnostic(self.doc.path, span, rule, Severity.ERROR, message))
 
-    def build(self, node, path: Path_, key_span: Span | None = None) -> Any:
+    def build(self, node, path: Path_, key_range: tuple[int, int] | None = None) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
             raise _TooLarge
-        span, start, end = _span(self.doc, node)
+        start, end = _offsets(self.doc, node)
         if path not in self.doc.positions:
-            self.doc.positions[path] = Located(
-                span, key_span, start, end, getattr(node, "style", None)
+            self.doc.positions[path] = _LazyLocated(
+                self.doc.source.index, start, end, key_range, getattr(node, "style", None)
             )
         tag = node.tag
         if tag not in _SAFE_TAGS:
@@ -150,13 +201,16 @@ class _Builder:
         any comments and blank lines that follow, which would stretch the span over them."""
         if node.id == "mapping":
             key_node, value_node = node.value[-1]
-            child = self.doc.positions.get((*path, key_node.value))
+            # A complex key (a list or mapping) was reported and has no entry.
+            child = (
+                self.doc.positions.get((*path, key_node.value)) if key_node.id == "scalar" else None
+            )
             if child is not None and child.key != _span(self.doc, key_node)[0]:
                 child = None  # a duplicate key: the recorded entry is the first one
         else:
             value_node = node.value[-1]
             child = self.doc.positions.get((*path, len(node.value) - 1))
-        end = child.end if child is not None else _span(self.doc, value_node)[2]
+        end = child.end if child is not None else _offsets(self.doc, value_node)[1]
         located = self.doc.positions.get(path)
         if located is not None and located.start == start and start <= end < located.end:
             located.end = end
@@ -169,7 +223,6 @@ class _Builder:
                 self.problem(key_node, "syntax/yaml", "a mapping key must be a plain string")
                 continue
             key = key_node.value
-            key_span = _span(self.doc, key_node)[0]
             if key in out:
                 self.problem(
                     key_node,
@@ -177,7 +230,7 @@ class _Builder:
                     f"duplicate key '{key}': a second value would silently replace the first",
                 )
                 continue
-            out[key] = self.build(value_node, (*path, key), key_span)
+            out[key] = self.build(value_node, (*path, key), _offsets(self.doc, key_node))
         return out
 
 
