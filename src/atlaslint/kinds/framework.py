@@ -38,7 +38,10 @@ def check_framework(unit: Unit, settings: Settings) -> UnitResult:
     items = filter_suppressed(sink.items, {doc.path: doc.suppressions})
     checked = Sink(settings.registry)
     check_references(doc.path, doc.suppression_refs, settings.registry, checked)
-    return outcome.apply(UnitResult(items + checked.items, index))
+    result = UnitResult(items + checked.items, index)
+    if doc.suppressions:
+        result.suppressions[doc.path] = doc.suppressions
+    return outcome.apply(result)
 
 
 def _prose(doc: DataDocument, settings: Settings, sink: Sink) -> grammar.Outcome:

@@ -101,7 +101,10 @@ def check_profile(unit: Unit, settings: Settings) -> UnitResult:
             phrases.check_files(prose, settings, sink)
         if run_grammar:
             outcome = grammar.check_files(prose, settings, sink)
-    return outcome.apply(UnitResult(_unsuppressed(profile, sink, settings), index))
+    result = UnitResult(_unsuppressed(profile, sink, settings), index)
+    if profile.meta is not None and profile.meta.suppressions:
+        result.suppressions[profile.meta_path] = profile.meta.suppressions
+    return outcome.apply(result)
 
 
 def _unsuppressed(profile: Profile, sink: Sink, settings: Settings) -> list:
