@@ -227,3 +227,26 @@ def test_fix_refuses_stdin(cli, carpenter: Path) -> None:
     )
     assert run.exit_code == 2
     assert "do not read stdin" in run.stderr
+
+
+def test_fix_in_yaml_scalars_keeps_the_yaml(cli, tmp_path: Path) -> None:
+    from tests.checks.frameworks import copy
+
+    path = copy(tmp_path, "block")
+    edit(path, "title: Test Occupation", "title: Test Fireman")  # a title: not fixed
+    edit(path, "topic: Topic A", "topic: 'Topic for the fireman'")
+    edit(path, "topic: Topic B", 'topic: "Topic \\"B\\" for a policeman"')
+    edit(path, "text: does a thing", "text: >-\n          briefs every\n          stewardess")
+    edit(path, "text: does a harder thing", "text: does a harder thing for mankind")
+    before = path.read_text(encoding="utf-8")
+    run = cli("check", path.name, "--fix", "--format", "json", "--select", "bias", cwd=tmp_path)
+    assert "Fixed 3 findings in 1 file." in run.stderr
+    assert path.read_text(encoding="utf-8") == (
+        before.replace("the fireman'", "the firefighter'")
+        .replace("a policeman", "a police officer")
+        .replace("stewardess", "flight attendant")
+    )
+    # left: the title, and "mankind" (two suggestions: the author's choice)
+    lines = path.read_text(encoding="utf-8").split("\n")
+    mankind = next(i for i, line in enumerate(lines, start=1) if "mankind" in line)
+    assert sorted(d["line"] for d in run.diagnostics) == [3, mankind]

@@ -80,3 +80,11 @@ def test_invalid_yaml_in_a_pack(cli, tmp_path: Path) -> None:
     run = cli("check", ".", cwd=tmp_path)
     assert run.exit_code == 2
     assert run.stderr.startswith(f"atlaslint: {pack.resolve()}:3:")
+
+
+def test_shipped_packs_pass_their_schema() -> None:
+    """Runs load the shipped packs without the schema pass; this is that pass."""
+    from atlaslint.phrases.pack import builtin_pack_paths, load_pack
+
+    packs = [load_pack(path) for path in builtin_pack_paths()]
+    assert [p.name for p in packs] == ["bias", "style"]

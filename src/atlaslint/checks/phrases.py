@@ -65,11 +65,21 @@ def _in_fields(segment: Segment, key: str) -> bool:
     )
 
 
-def _fixable_here(segment: Segment) -> bool:
-    """Titles are names: the H1 heading and the title fields are reported, not fixed."""
-    if segment.context == "heading":
-        return segment.section is not None
-    return not _in_fields(segment, "no-fix")
+_SAFE_IN_MARKDOWN = frozenset(" -.,'’/")
+_SAFE_IN_YAML = frozenset(" -./")
+"""Besides letters and digits, what a replacement may hold: nothing that is markup in
+Markdown, or that could end or re-type a YAML scalar (quotes, ': ', ' #', ',' in flow)."""
+
+
+def _fixable_here(segment: Segment, replacement: str) -> bool:
+    """Titles are names: the H1 heading and the title fields are reported, not fixed.
+    Elsewhere a replacement must be plain words, so it cannot change the markup."""
+    if segment.context == "heading" and segment.section is None:
+        return False
+    if segment.yaml_path is not None and _in_fields(segment, "no-fix"):
+        return False
+    safe = _SAFE_IN_MARKDOWN if segment.yaml_path is None else _SAFE_IN_YAML
+    return all(ch.isalnum() or ch in safe for ch in replacement)
 
 
 def quoted(text: str, start: int, end: int) -> bool:
@@ -114,7 +124,7 @@ def check_files(files: Sequence[Prose], settings: Settings, sink: Sink) -> None:
                     if (
                         replacement is not None
                         and text[start:end] == hit.matched_text
-                        and _fixable_here(segment)
+                        and _fixable_here(segment, replacement)
                     ):
                         fix = Fix(start, end, replacement)
                     if first is not None:
