@@ -30,8 +30,8 @@ FIVE = [
     ),
     (
         "The load path must be continuous.",
-        "The load path must be continuous, as he or she can see.",
-        "The load path must be continuous, as they can see.",
+        "The load path must be continuous for his or her safety.",
+        "The load path must be continuous for their safety.",
     ),
     (
         "Carpenters frame the shell",
@@ -250,3 +250,15 @@ def test_fix_in_yaml_scalars_keeps_the_yaml(cli, tmp_path: Path) -> None:
     lines = path.read_text(encoding="utf-8").split("\n")
     mankind = next(i for i, line in enumerate(lines, start=1) if "mankind" in line)
     assert sorted(d["line"] for d in run.diagnostics) == [3, mankind]
+
+
+def test_subject_pronoun_is_reported_not_fixed(cli, carpenter: Path) -> None:
+    """'he or she knows' -> 'they knows' would be wrong: reported with the advice."""
+    soul = carpenter / "carpenter/SOUL.md"
+    edit(soul, "Leave the pencil line", "He or she leaves the pencil line")
+    before = soul.read_bytes()
+    run = cli("check", ".", "--fix", "--format", "json", "--select", "bias", cwd=carpenter)
+    assert soul.read_bytes() == before
+    (diag,) = run.diagnostics
+    assert diag["suggestion"] == "They"
+    assert diag["message"] == "'He or she' assumes two genders; use 'they'"

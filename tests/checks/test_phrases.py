@@ -206,3 +206,20 @@ def test_a_specific_persons_pronoun_is_not_generic(cli, carpenter: Path) -> None
     soul = carpenter / "carpenter/SOUL.md"
     edit(soul, "Leave the pencil line", "The apprentice rehearsed his story; she said he")
     assert check(cli, carpenter, "carpenter") == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ('never call a patient "the elderly" here', True),
+        ("never call a patient “the elderly” here", True),
+        ('He said "hi" to the elderly and "bye"', False),  # between two quotations
+        ('a 6" board for the elderly, a 4" gap', False),  # inch marks
+        ('an opening " with no close: the elderly', False),
+    ],
+)
+def test_quoted_words_are_mentions(text: str, expected: bool) -> None:
+    from atlaslint.checks.phrases import quoted
+
+    start = text.index("elderly")
+    assert quoted(text, start, start + len("elderly")) is expected

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import fnmatch
 import functools
+import re
 from collections.abc import Sequence
 
 from atlaslint.checks.grammar import Prose
@@ -82,14 +83,19 @@ def _fixable_here(segment: Segment, replacement: str) -> bool:
     return all(ch.isalnum() or ch in safe for ch in replacement)
 
 
+_INCHES = re.compile(r'(?<=\d)"')
+"""An inch mark (a 6" board) is no quotation mark."""
+
+
 def quoted(text: str, start: int, end: int) -> bool:
     """Is ``text[start:end]`` inside double quotation marks in its paragraph?
 
     A quoted word is mentioned or reported, not used: 'never call a patient
     "senile"', 'dispatch says a man is "acting crazy"'. Straight quotes pair up in
-    order (an odd count before the hit opens a quotation), curly ones by direction.
+    order (an odd count before the hit opens a quotation; inch marks aside), curly
+    ones by direction.
     """
-    before, after = text[:start], text[end:]
+    before, after = _INCHES.sub("", text[:start]), _INCHES.sub("", text[end:])
     if before.count('"') % 2 == 1 and '"' in after:
         return True
     opened = before.rfind("“")
