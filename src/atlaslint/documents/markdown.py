@@ -36,25 +36,33 @@ def _parser():
 
 
 class ByteMap:
-    """UTF-8 byte offsets (markdown-it-pyrs source maps) to character offsets."""
+    """UTF-8 byte offsets (markdown-it-pyrs source maps) to character offsets.
 
-    __slots__ = ("_ascii", "_byte_starts")
+    Only non-ASCII characters make the two differ, and prose has few of them
+    (dashes, quotes, accents), so we record just those: after each one, how
+    many extra bytes have been seen so far.
+    """
+
+    __slots__ = ("_after", "_extra")
 
     def __init__(self, text: str) -> None:
-        self._ascii = text.isascii()
-        self._byte_starts: list[int] = []
-        if not self._ascii:
-            starts, pos = [], 0
-            for char in text:
-                starts.append(pos)
-                pos += len(char.encode("utf-8"))
-            starts.append(pos)
-            self._byte_starts = starts
+        after: list[int] = []
+        extra: list[int] = []
+        total = 0
+        if not text.isascii():
+            for match in _NON_ASCII.finditer(text):
+                total += len(match.group().encode("utf-8")) - 1
+                after.append(match.end() + total)
+                extra.append(total)
+        self._after = after
+        self._extra = extra
 
     def char(self, byte_offset: int) -> int:
-        if self._ascii:
-            return byte_offset
-        return bisect.bisect_left(self._byte_starts, byte_offset)
+        i = bisect.bisect_right(self._after, byte_offset) - 1
+        return byte_offset - (self._extra[i] if i >= 0 else 0)
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 @dataclass(slots=True)
