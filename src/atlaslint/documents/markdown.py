@@ -9,12 +9,14 @@ maps are UTF-8 byte offsets; :class:`ByteMap` turns them into character offsets.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from atlaslint.diagnostics import Diagnostic, Severity
+from atlaslint.documents.data import MAX_DEPTH
 from atlaslint.documents.source import SourceFile
 from atlaslint.positions import Span
 
@@ -24,6 +26,17 @@ WORD = re.compile(r"[\w'’]+")
 
 NON_PROSE = frozenset({"code_inline", "fence", "code_block", "html_block", "html_inline"})
 _md = None
+
+_CONTAINER_PREFIX = re.compile(
+    r"^(?:[ \t]|>|[-+*](?=[ \t]|$)|[0-9]{1,9}[.)](?=[ \t]|$))+", re.MULTILINE
+)
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+MAX_PREFIX_COLUMNS = 1000
+"""Widest run of indentation and container markers (``>``, ``-``, ``1.``) at a line
+start: each nesting level of lists and quotes needs at least one column of it."""
+MAX_DELIMITERS = 5000
+"""Most emphasis and link openers (``* _ ~ [``) in one paragraph-like block: inline
+nesting needs one per level, and the parser slows quadratically with that depth."""
 
 
 def _parser():
@@ -169,6 +182,48 @@ def _front_matter(source: SourceFile) -> tuple[int, Diagnostic | None]:
     return (end + 1 if text[end : end + 1] == "\n" else end), None
 
 
+def _nesting_problem(source: SourceFile, span: Span) -> Diagnostic:
+    return Diagnostic(
+        source.path,
+        span,
+        "syntax/too-deep",
+        Severity.ERROR,
+        f"Markdown nested more than {MAX_DEPTH} levels deep; refused",
+    )
+
+
+def _too_nested(source: SourceFile, body: str, offset: int) -> Diagnostic | None:
+    """Refuse, before parsing, text whose nesting would crash or stall the parser.
+
+    markdown-it-pyrs builds and frees its tree recursively (a few tens of
+    thousands of levels overflow the stack: a crash, not an exception) and slows
+    quadratically with depth, so this cheap bound runs first; the exact depth is
+    checked on the parsed tree (:func:`_deeper_than`).
+    """
+    for match in _CONTAINER_PREFIX.finditer(body):
+        prefix = match.group()
+        if len(prefix) + 3 * prefix.count("\t") > MAX_PREFIX_COLUMNS:
+            at = min(match.start() + MAX_PREFIX_COLUMNS, match.end() - 1)
+            return _nesting_problem(source, source.index.char_span(offset + at))
+    bounds = [0, *(m.end() for m in _BLANK_LINE.finditer(body)), len(body)]
+    for start, end in itertools.pairwise(bounds):
+        chunk = body[start:end]
+        if sum(chunk.count(c) for c in "*_~[") > MAX_DELIMITERS:
+            return _nesting_problem(source, source.index.char_span(offset + start))
+    return None
+
+
+def _deeper_than(tree: Any, limit: int) -> Any | None:
+    """The first node nested deeper than ``limit`` levels, or ``None`` (no recursion)."""
+    stack = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return node
+        stack.extend((child, depth + 1) for child in reversed(node.children))
+    return None
+
+
 def load_markdown(source: SourceFile) -> MarkdownDocument:
     """Parse SOUL.md into headings and sections with exact spans."""
     doc = MarkdownDocument(source)
@@ -181,8 +236,18 @@ def load_markdown(source: SourceFile) -> MarkdownDocument:
         doc.problems.append(problem)
         return doc
     body = text[doc.content_start :]
+    problem = _too_nested(source, body, doc.content_start)
+    if problem:
+        doc.problems.append(problem)
+        return doc
     doc.bytemap = ByteMap(body)
     doc.tree = _parser().tree(body)
+    deep = _deeper_than(doc.tree, MAX_DEPTH)
+    if deep is not None:
+        start = doc.node_range(deep)[0] if deep.srcmap else doc.content_start
+        doc.problems.append(_nesting_problem(source, source.index.char_span(start)))
+        doc.tree = None
+        return doc
     current: Section | None = None
     for node in doc.tree.children:
         if node.name == "heading" and node.meta.get("level", 9) <= 2:

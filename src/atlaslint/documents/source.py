@@ -6,6 +6,8 @@ diagnostic with a position instead of an exception.
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,26 +56,67 @@ def _problem(path: str, span: Span, rule: str, message: str) -> Diagnostic:
     return Diagnostic(path, span, rule, Severity.ERROR, message)
 
 
+def _normalise(text: str) -> str:
+    """Line ends as LF (CRLF and lone CR alike): the one form every check sees."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def _position_after(data: bytes) -> tuple[int, int]:
+    """(line, column) just after ``data``, a prefix known to be valid UTF-8."""
+    index = LineIndex(_normalise(data.decode("utf-8")))
+    return index.position(len(index.text))
+
+
 def decode(path: str, data: bytes, fs_path: Path | None = None) -> SourceFile:
-    """Decode bytes as UTF-8 text, reporting binary content and bad bytes exactly."""
-    if b"\x00" in data[:8192]:
+    """Decode bytes as UTF-8 text, reporting binary content and bad bytes exactly.
+
+    A NUL byte anywhere makes the file binary (no text format here allows one,
+    and parsers treat it differently, which would shift positions); it is
+    reported where it sits when the bytes before it are text.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return SourceFile(
             path,
             fs_path,
             None,
             problems=[
-                _problem(path, Span.point(1, 1), "syntax/encoding", "binary file (NUL bytes)")
+                _problem(
+                    path,
+                    Span(1, 1, 1, 2),
+                    "syntax/encoding",
+                    "UTF-16 file (it starts with a UTF-16 byte-order mark); save it as UTF-8",
+                )
             ],
         )
     bom = data.startswith(b"\xef\xbb\xbf")
     if bom:
         data = data[3:]
+    nul = data.find(b"\x00")
+    if nul != -1:
+        try:
+            line, column = _position_after(data[:nul])
+        except UnicodeDecodeError:
+            line, column = 1, 1
+        return SourceFile(
+            path,
+            fs_path,
+            None,
+            bom=bom,
+            problems=[
+                _problem(
+                    path,
+                    Span(line, column, line, column + 1),
+                    "syntax/encoding",
+                    "binary file: NUL byte (0x00); atlaslint reads UTF-8 text only",
+                )
+            ],
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        good = data[: exc.start].decode("utf-8")
-        index = LineIndex(good.replace("\r\n", "\n"))
-        line, column = index.position(len(index.text))
+        line, column = _position_after(data[: exc.start])
         bad = data[exc.start : exc.start + 1].hex()
         return SourceFile(
             path,
@@ -90,42 +133,78 @@ def decode(path: str, data: bytes, fs_path: Path | None = None) -> SourceFile:
             ],
         )
     crlf = "\r\n" in text
-    if crlf:
-        text = text.replace("\r\n", "\n")
-    if "\r" in text:
-        text = text.replace("\r", "\n")
-    return SourceFile(path, fs_path, text, bom=bom, crlf=crlf)
+    return SourceFile(path, fs_path, _normalise(text), bom=bom, crlf=crlf)
+
+
+def _unreadable(path: str, fs_path: Path, reason: str) -> SourceFile:
+    return SourceFile(
+        path,
+        fs_path,
+        None,
+        problems=[
+            _problem(path, Span.point(1, 1), "syntax/unreadable", f"cannot read file: {reason}")
+        ],
+    )
 
 
 def read_source(path: str, fs_path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceFile:
-    """Read a file from disk; a file too large is reported without being read whole."""
+    """Read a file from disk; a file too large is reported without being read whole.
+
+    The file is opened once and checked through its descriptor, so what is
+    measured is what is read: not a regular file (a folder, a FIFO that would
+    block forever, a device) is unreadable, and at most ``max_bytes + 1`` bytes
+    are ever read, even from a file that grows meanwhile.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        size = fs_path.stat().st_size
-        if size > max_bytes:
-            return SourceFile(
-                path,
-                fs_path,
-                None,
-                problems=[
-                    _problem(
-                        path,
-                        Span.point(1, 1),
-                        "syntax/too-large",
-                        f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes "
-                        "(max-file-size in config)",
-                    )
-                ],
-            )
-        data = fs_path.read_bytes()
+        fd = os.open(fs_path, flags)
+    except IsADirectoryError:
+        return _unreadable(path, fs_path, "it is a folder, not a file")
     except OSError as exc:
-        return SourceFile(
-            path,
-            fs_path,
-            None,
-            problems=[
-                _problem(
-                    path, Span.point(1, 1), "syntax/unreadable", f"cannot read file: {exc.strerror}"
-                )
-            ],
-        )
+        return _unreadable(path, fs_path, exc.strerror or str(exc))
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            return _unreadable(path, fs_path, "it is a folder, not a file")
+        if not stat.S_ISREG(info.st_mode):
+            return _unreadable(path, fs_path, "not a regular file (a pipe, socket or device)")
+        if info.st_size > max_bytes:
+            return _too_large(path, fs_path, info.st_size, max_bytes)
+        chunks: list[bytes] = []
+        remaining = max_bytes + 1
+        while remaining > 0:
+            chunk = os.read(fd, min(remaining, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+    except OSError as exc:
+        return _unreadable(path, fs_path, exc.strerror or str(exc))
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    if len(data) > max_bytes:
+        return _too_large(path, fs_path, len(data), max_bytes, grew=True)
     return decode(path, data, fs_path)
+
+
+def _too_large(
+    path: str, fs_path: Path, size: int, max_bytes: int, grew: bool = False
+) -> SourceFile:
+    if grew:
+        message = f"file grew past the limit of {max_bytes:,} bytes while being read"
+    else:
+        message = f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes"
+    return SourceFile(
+        path,
+        fs_path,
+        None,
+        problems=[
+            _problem(
+                path,
+                Span.point(1, 1),
+                "syntax/too-large",
+                message + " (max-file-size in config)",
+            )
+        ],
+    )

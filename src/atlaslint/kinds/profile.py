@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from atlaslint.checks import schema, sections
 from atlaslint.checks.sink import Sink
 from atlaslint.documents.data import DataDocument
@@ -35,9 +37,9 @@ class Profile:
         self.meta: DataDocument | None = None
         soul_fs = unit.fs_path / SOUL
         meta_fs = unit.fs_path / METADATA
-        if soul_fs.is_file():
+        if os.path.lexists(soul_fs):  # a folder, pipe or broken link: syntax/unreadable
             self.soul = load_markdown(read_source(self.soul_path, soul_fs, settings.max_file_size))
-        if meta_fs.is_file():
+        if os.path.lexists(meta_fs):
             self.meta = load_yaml(read_source(self.meta_path, meta_fs, settings.max_file_size))
 
     @property

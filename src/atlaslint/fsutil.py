@@ -1,0 +1,96 @@
+"""File-system helpers that never lose a byte and never trip over odd paths.
+
+``atomic_write`` is what ``--fix`` and the cache use to write: a reader (an
+editor, another atlaslint process, a crash) sees either the old bytes or the
+new ones, never half a file. ``real_path`` resolves a path without raising on a
+symbolic-link loop (``Path.resolve`` raises ``RuntimeError`` there on Python
+3.10-3.12), so one looping link cannot crash a run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+
+def real_path(path: Path | str) -> Path:
+    """The absolute path with symbolic links resolved as far as they go; never raises."""
+    try:
+        return Path(os.path.realpath(path))
+    except (OSError, RuntimeError, ValueError):
+        return Path(os.path.abspath(path))
+
+
+@functools.cache
+def _current_umask() -> int:
+    """The process umask, for the mode of a new file (read once; ``os.umask`` can only
+    be read by setting it, which is not thread-safe, so prefer /proc where it exists)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable (best effort: not every platform allows it)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: Path | str, data: bytes) -> None:
+    """Replace the file at ``path`` with ``data`` atomically.
+
+    The bytes go to a temporary file in the same folder (so the final rename
+    never crosses file systems), are flushed to disk, get the original file's
+    permission bits (and owner, where allowed), and then replace the original
+    in one ``os.replace``. A symbolic link is followed: its target is rewritten
+    and the link stays a link. On any failure the original is untouched and the
+    temporary file is removed.
+    """
+    target = Path(path)
+    if target.is_symlink():
+        target = real_path(target)
+    folder = target.parent
+    try:
+        before = os.stat(target)
+    except FileNotFoundError:
+        before = None
+    if before is not None and not stat.S_ISREG(before.st_mode):
+        raise IsADirectoryError(f"{target}: not a regular file")
+    fd, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if before is not None:
+            os.chmod(temp, stat.S_IMODE(before.st_mode))
+            if hasattr(os, "chown"):
+                with contextlib.suppress(OSError):  # only root may give files away
+                    os.chown(temp, before.st_uid, before.st_gid)
+        else:
+            os.chmod(temp, 0o666 & ~_current_umask())
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+    _fsync_folder(folder)
