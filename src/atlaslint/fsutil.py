@@ -94,3 +94,28 @@ def atomic_write(path: Path | str, data: bytes) -> None:
             temp.unlink()
         raise
     _fsync_folder(folder)
+
+
+def read_regular(path: Path | str, max_bytes: int) -> bytes | None:
+    """The bytes of a regular file of at most ``max_bytes``, else ``None``.
+
+    Never blocks on a FIFO (opened non-blocking, then refused), never reads a
+    folder or a device, and never reads more than ``max_bytes + 1`` bytes: for
+    code that only wants to show a file's lines.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
+            return None
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return data if len(data) <= max_bytes else None
