@@ -78,7 +78,10 @@ def check_unit(unit: Unit, settings: Settings) -> UnitResult:
         return UnitResult([], IndexEntry(unit.kind))
     try:
         return checker(unit, settings)
-    except Exception as exc:  # one broken check must not lose every other finding
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # one broken check must not lose every other finding
+        # (BaseException: a panic in a Rust extension arrives as pyo3's PanicException)
         return UnitResult([internal_error(unit, exc, settings)], IndexEntry(unit.kind))
 
 
@@ -170,7 +173,9 @@ def check_paths(named: Sequence[tuple[str, Path]], settings: Settings) -> RunRes
             if indexer is not None:
                 try:
                     entries.append((indexer(unit, settings), False))
-                except Exception as exc:  # a file we only index must not stop the run
+                except (KeyboardInterrupt, SystemExit):
+                    raise
+                except BaseException as exc:  # a file we only index must not stop the run
                     diagnostics.append(internal_error(unit, exc, settings))
     sink = Sink(settings.registry)
     check_xref(entries, sink)

@@ -66,3 +66,11 @@ def snapshot(root: Path) -> dict[str, str]:
             else:
                 seen[key] = f"mode {stat.S_IFMT(info.st_mode):o}"
     return seen
+
+
+def assert_unchanged(before: dict[str, str], after: dict[str, str]) -> None:
+    """Every entry that existed is byte-for-byte the same; the only new entries allowed
+    are atlaslint's own cache (a run may create it, never touch an input)."""
+    assert {key: after.get(key) for key in before} == before
+    created = [key for key in after if key not in before]
+    assert all(key.split("/")[0] == ".atlaslint_cache" for key in created), created

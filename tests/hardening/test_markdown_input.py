@@ -71,3 +71,50 @@ def test_empty_soul_parses_to_no_sections(text: str) -> None:
     doc = load(text)
     assert doc.ok and not doc.problems
     assert doc.sections == [] and doc.titles == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "## Purpose\n\nsee [the `foo bar\n",  # markdown-it#40: unclosed '[' then a lone '`'
+        "# T\n\n## Purpose\n\n*[`* and\n\na [b\n`c\n",
+        "[\\-a1`~\n>`(\\-",  # found by fuzzing
+        "1[<``*a`- `~-a",  # found by fuzzing
+    ],
+)
+def test_parser_panic_is_worked_around(text: str) -> None:
+    """markdown-it-pyrs panics (a BaseException) on these; positions stay exact."""
+    from atlaslint.documents.markdown import _parser
+
+    with pytest.raises(BaseException, match="index out of bounds"):
+        _parser().tree(text)
+    doc = load(text + "\n## Tools\n")
+    assert doc.ok and not doc.problems
+    tools = doc.sections[-1].heading
+    assert tools.text == "Tools"
+    last = len(text.split("\n")) + 1
+    assert tools.span == Span(last, 1, last, 9)
+
+
+def test_backticks_without_a_match_count_as_text() -> None:
+    doc = load("## Purpose\n\nsee [the ``foo bar and `code` here\n")
+    assert doc.sections[0].words == 6  # see the foo bar and here; `code` is code
+
+
+def test_a_panic_that_cannot_be_worked_around_is_an_internal_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from atlaslint.documents import markdown
+
+    class PanicException(BaseException):  # the name pyo3 gives it
+        pass
+
+    class Exploding:
+        def tree(self, _text: str) -> None:
+            raise PanicException("boom")
+
+    monkeypatch.setattr(markdown, "_parser", Exploding)
+    doc = load("# T\n")
+    assert [(p.rule, p.span) for p in doc.problems] == [("internal/error", Span.point(1, 1))]
+    assert "boom" in doc.problems[0].message
+    assert not doc.ok

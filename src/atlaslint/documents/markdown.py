@@ -182,6 +182,71 @@ def _front_matter(source: SourceFile) -> tuple[int, Diagnostic | None]:
     return (end + 1 if text[end : end + 1] == "\n" else end), None
 
 
+class ParserPanic(Exception):
+    """markdown-it-pyrs panicked (a Rust bug) on every version of the text we tried."""
+
+
+_BACKTICKS = re.compile(r"`+")
+
+
+def _unmatched_backticks(text: str, scope: re.Pattern[str]) -> str:
+    """``text`` with each run of backticks that cannot open a code span - no run of the
+    same length after it within its ``scope`` (a blank-line block, or a line) -
+    replaced by as many ``^``.
+
+    Runs pair as CommonMark pairs them: an opener takes the next run of its length
+    and everything between is code. An unpaired run is plain text either way, and
+    ``^`` has the same byte length and is as inert, so every offset stays put.
+    """
+    out = list(text)
+    for part in scope.finditer(text):
+        runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(part.group())]
+        i = 0
+        while i < len(runs):
+            start, end = runs[i]
+            closer = next(
+                (j for j in range(i + 1, len(runs)) if runs[j][1] - runs[j][0] == end - start),
+                None,
+            )
+            if closer is not None:
+                i = closer + 1
+                continue
+            for k in range(part.start() + start, part.start() + end):
+                out[k] = "^"
+            i += 1
+    return "".join(out)
+
+
+_BLOCKS = re.compile(r"(?:[^\n]|\n(?![ \t]*\n))+")
+_LINES = re.compile(r"[^\n]+")
+
+
+def parse_tree(body: str) -> Any:
+    """The markdown-it-pyrs tree of ``body``, working around the parser's one known panic.
+
+    markdown-it 0.6.0 (inside markdown-it-pyrs 0.4.0, the latest) indexes out of
+    bounds when a backtick run without a closing run follows an unclosed ``[``
+    (markdown-it-rust/markdown-it#40): ``see [the `foo`` is enough. Its
+    ``PanicException`` is a ``BaseException`` that would escape every handler. We
+    retry with unmatched runs neutralised, first per block, then per line, then all.
+    """
+    attempts = (
+        lambda text: text,
+        lambda text: _unmatched_backticks(text, _BLOCKS),
+        lambda text: _unmatched_backticks(text, _LINES),
+        lambda text: text.replace("`", "^"),
+    )
+    message = ""
+    for attempt in attempts:
+        try:
+            return _parser().tree(attempt(body))
+        except BaseException as exc:  # pyo3's PanicException derives from BaseException
+            if type(exc).__name__ != "PanicException":
+                raise
+            message = str(exc)
+    raise ParserPanic(f"markdown-it-pyrs: {message}")
+
+
 def _nesting_problem(source: SourceFile, span: Span) -> Diagnostic:
     return Diagnostic(
         source.path,
@@ -241,7 +306,19 @@ def load_markdown(source: SourceFile) -> MarkdownDocument:
         doc.problems.append(problem)
         return doc
     doc.bytemap = ByteMap(body)
-    doc.tree = _parser().tree(body)
+    try:
+        doc.tree = parse_tree(body)
+    except ParserPanic as exc:
+        doc.problems.append(
+            Diagnostic(
+                source.path,
+                Span.point(1, 1),
+                "internal/error",
+                Severity.ERROR,
+                f"the Markdown parser failed on this file ({exc}); please report it with the file",
+            )
+        )
+        return doc
     deep = _deeper_than(doc.tree, MAX_DEPTH)
     if deep is not None:
         start = doc.node_range(deep)[0] if deep.srcmap else doc.content_start
