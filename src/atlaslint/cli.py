@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from atlaslint import __version__
+
+if TYPE_CHECKING:
+    from atlaslint.settings import Settings
+    from atlaslint.units import Unit
 
 EXIT_OK, EXIT_FINDINGS, EXIT_TROUBLE = 0, 1, 2
 
@@ -51,6 +56,30 @@ def main() -> None:
 )
 @click.option("--statistics", is_flag=True, help="Print counts per rule instead of findings.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only findings, no source or summary.")
+@click.option(
+    "--languagetool-url",
+    envvar="ATLASLINT_LANGUAGETOOL_URL",
+    show_envvar=True,
+    metavar="URL",
+    help="LanguageTool server for the grammar rules, e.g. http://localhost:8081.",
+)
+@click.option(
+    "--stdin-filename",
+    metavar="PATH",
+    help="Read the file's text from stdin ('-' as the path) and report it as PATH (editors).",
+)
+@click.option(
+    "--output-file",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to this file instead of stdout.",
+)
+@click.option(
+    "--force-exclude",
+    is_flag=True,
+    default=None,
+    help="Honour exclude globs even for files named explicitly (pre-commit, editors).",
+)
 def check(
     paths: tuple[str, ...],
     output_format: str,
@@ -60,52 +89,117 @@ def check(
     config_file: Path | None,
     statistics: bool,
     quiet: bool,
+    languagetool_url: str | None,
+    stdin_filename: str | None,
+    output_file: Path | None,
+    force_exclude: bool | None,
 ) -> None:
     """Check PATHS (files or folders; default: the current folder)."""
     from atlaslint.config import ConfigError, resolve_settings
     from atlaslint.discovery import PathError
     from atlaslint.engine import check_paths
-    from atlaslint.report import formatter
+    from atlaslint.report.output import render_report
+    from atlaslint.report.progress import ProgressBar
 
-    named = [(p, Path(p)) for p in (paths or (".",))]
-    overrides = {"select": _split(select), "ignore": _split(ignore), "fail_on": fail_on}
+    from_stdin = paths == ("-",) or (not paths and stdin_filename is not None)
+    if "-" in paths and not from_stdin:
+        _fail("'-' (stdin) cannot be combined with other paths")
+    if stdin_filename is not None and not from_stdin:
+        _fail("--stdin-filename reads stdin: give '-' as the only path")
+    if from_stdin and not stdin_filename:
+        _fail("reading from stdin ('-') needs --stdin-filename PATH")
+    named = [] if from_stdin else [(p, Path(p)) for p in (paths or (".",))]
+    located = [Path(stdin_filename)] if from_stdin and stdin_filename else [p for _, p in named]
+    overrides = {
+        "select": _split(select),
+        "ignore": _split(ignore),
+        "fail_on": fail_on,
+        "force_exclude": force_exclude,
+    }
+    progress = None if quiet or from_stdin else ProgressBar(sys.stderr)
+    overrides["languagetool_url"] = languagetool_url or None
     try:
-        settings = resolve_settings([p for _, p in named], config_file, overrides)
+        settings = resolve_settings(located, config_file, overrides)
         for selector in (*settings.select, *settings.ignore):
             if not settings.registry.known_selector(selector):
                 raise ConfigError(f"unknown rule or family '{selector}' in select/ignore")
-        result = check_paths(named, settings)
+        stdin, given, unknown = None, {}, False
+        if from_stdin and stdin_filename:
+            stdin, given, unknown = _read_stdin(stdin_filename, settings)
+        result = check_paths(named, settings, progress, stdin=stdin)
+        if unknown:
+            result.skipped.append(str(stdin_filename))
     except (ConfigError, PathError) as exc:
         _fail(str(exc))
         return
+    finally:
+        if progress is not None:
+            progress.close()
     for skipped in result.skipped:
         click.echo(f"atlaslint: {skipped}: not a profile, framework or record; skipped", err=True)
     for notice in result.notices:
         click.echo(f"atlaslint: {notice}", err=True)
-    colour = sys.stdout.isatty()
-    if statistics:
-        from atlaslint.report.text import statistics as stats
-
-        text = stats(result)
-        click.echo(text if text else "No findings.")
-    elif output_format == "text":
-        from atlaslint.report.text import format_line, render
-
-        if quiet:
-            for diag in result.diagnostics:
-                click.echo(format_line(diag, colour))
-        else:
-            click.echo(render(result, colour=colour), nl=False)
+    report = render_report(
+        result,
+        settings,
+        output_format,
+        statistics=statistics,
+        quiet=quiet,
+        colour=output_file is None and sys.stdout.isatty(),
+        given=given,
+    )
+    if output_file is None:
+        click.echo(report, nl=False)
     else:
-        click.echo(formatter(output_format)(result), nl=False)
-    if result.internal_errors:
+        try:
+            output_file.parent.mkdir(parents=True, exist_ok=True)
+            output_file.write_text(report, encoding="utf-8")
+        except OSError as exc:
+            _fail(f"{output_file}: cannot write the report: {exc.strerror or exc}")
+    if result.internal_errors or result.failed:
         sys.exit(EXIT_TROUBLE)
     failing = any(d.severity >= settings.fail_level for d in result.diagnostics)
     sys.exit(EXIT_FINDINGS if failing else EXIT_OK)
 
 
-@main.command("rules")
+def _read_stdin(filename: str, settings: Settings) -> tuple[Unit | None, dict[str, str], bool]:
+    """The unit for stdin standing for ``filename``, the text for report snippets, and
+    whether the name is of no known kind. No unit when ``--force-exclude`` excludes it."""
+    from atlaslint.discovery import Walker, stdin_unit
+
+    binary = getattr(sys.stdin, "buffer", None)
+    data = binary.read() if binary is not None else sys.stdin.read().encode()
+    given = {filename: data.decode("utf-8", errors="replace")}
+    if settings.force_exclude and Walker(settings).excluded_anywhere(Path(filename)):
+        return None, given, False
+    unit = stdin_unit(filename, data.decode("utf-8", errors="surrogateescape"))
+    return unit, given, unit is None
+
+
+@main.command("config")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--config", "config_file", type=click.Path(path_type=Path), help="Use this config file."
+)
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+def config_command(paths: tuple[Path, ...], config_file: Path | None, output_format: str) -> None:
+    """Show the resolved settings for PATHS and where each came from."""
+    from atlaslint.config import ConfigError, resolve_settings
+    from atlaslint.show_settings import render_json, render_text
+
+    try:
+        settings = resolve_settings(list(paths or (Path("."),)), config_file)
+    except ConfigError as exc:
+        _fail(str(exc))
+        return
+    render = render_json if output_format == "json" else render_text
+    click.echo(render(settings), nl=False)
+
+
+@main.command("rules")
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json", "markdown"]), default="text"
+)
 def rules_command(output_format: str) -> None:
     """List every rule: id, default severity, summary."""
     import json
@@ -118,6 +212,11 @@ def rules_command(output_format: str) -> None:
         _fail(str(exc))
         return
     rules = settings.registry.all()
+    if output_format == "markdown":
+        from atlaslint.docgen import markdown
+
+        click.echo(markdown(settings.registry), nl=False)
+        return
     if output_format == "json":
         rows = [
             {
@@ -151,23 +250,56 @@ def explain(rule: str) -> None:
     except KeyError:
         _fail(f"unknown rule '{rule}' (see 'atlaslint rules')")
         return
-    lines = [f"{info.id} ({info.severity.label}, {info.origin})", "", info.summary + "."]
-    if info.why:
-        lines += ["", "Why: " + info.why]
-    if info.bad:
-        lines += ["", "Fails:", *("    " + x for x in info.bad.rstrip("\n").split("\n"))]
-    if info.good:
-        lines += ["", "Passes:", *("    " + x for x in info.good.rstrip("\n").split("\n"))]
-    lines += [
-        "",
-        "Configure:",
-        f'    severity = {{ "{info.id}" = "warning" }}   # or error, info, off',
-        f'    ignore = ["{info.id}"]',
-        "Suppress:",
-        f"    <!-- atlaslint-disable-next-line {info.id} -->   (Markdown)",
-        f"    # atlaslint: disable={info.id}                    (YAML)",
-    ]
-    click.echo("\n".join(lines))
+    from atlaslint.docgen import explain as explain_text
+
+    click.echo(explain_text(info), nl=False)
+
+
+@main.command()
+@click.argument("profile_dir", type=click.Path(path_type=Path))
+@click.option(
+    "--indent",
+    type=click.IntRange(min=0),
+    default=2,
+    show_default=True,
+    help="JSON indent; 0 prints compact JSON.",
+)
+@click.option(
+    "--git/--no-git",
+    default=True,
+    show_default=True,
+    help="Add the SOUL.md history from git when there is one.",
+)
+@click.option(
+    "--url-base",
+    default=None,
+    help="URL under which profile pages live (<url-base>/<slug>); adds 'citation'.",
+)
+@click.option(
+    "--site-name", default="SOUL Atlas", show_default=True, help="The atlas's name in citations."
+)
+def assemble(
+    profile_dir: Path, indent: int, git: bool, url_base: str | None, site_name: str
+) -> None:
+    """Print the assembled JSON record of the profile in PROFILE_DIR."""
+    import json
+
+    from atlaslint.assemble import AssembleError
+    from atlaslint.assemble import assemble as build
+    from atlaslint.config import ConfigError, resolve_settings
+
+    if not profile_dir.is_dir():
+        _fail(f"{profile_dir}: not a profile folder")
+    try:
+        settings = resolve_settings([profile_dir])
+        record = build(profile_dir, settings, git=git, url_base=url_base, site_name=site_name)
+    except (ConfigError, AssembleError) as exc:
+        _fail(str(exc))
+        return
+    if indent:
+        click.echo(json.dumps(record, indent=indent, ensure_ascii=False))
+    else:
+        click.echo(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
 
 
 if __name__ == "__main__":  # pragma: no cover

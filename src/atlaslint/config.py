@@ -122,11 +122,20 @@ def load_config(path: Path) -> tuple[dict, DataDocument]:
     return data, doc
 
 
+def _atlas_folder(path: Path) -> Path:
+    """The folder a named path belongs to: a profile's files and folder count as
+    the folder holding the profile, so its siblings are in view."""
+    folder = path if path.is_dir() else path.parent
+    if (folder / "SOUL.md").is_file() or (folder / "metadata.yaml").is_file():
+        return folder.parent
+    return folder
+
+
 def project_root(config_path: Path | None, paths: Sequence[Path]) -> Path:
     """The folder holding the config, else the git work tree, else the common parent."""
     if config_path is not None:
         return config_path.parent.resolve()
-    resolved = [real_path(p) for p in paths] or [Path.cwd().resolve()]
+    resolved = [_atlas_folder(real_path(p)) for p in paths] or [Path.cwd().resolve()]
     found = git_root(resolved[0])
     if found is not None and all(found in (p, *p.parents) for p in resolved):
         return found
@@ -146,8 +155,9 @@ def resolve_settings(
     elif not config.is_file():
         raise ConfigError(f"{config}: config file not found")
     data: dict = {}
+    doc: DataDocument | None = None
     if config is not None:
-        data, _ = load_config(config)
+        data, doc = load_config(config)
     settings = Settings(root=project_root(config, list(paths)), config_path=config)
     origin = str(config) if config else "default"
     for key, value in data.items():
@@ -160,7 +170,46 @@ def resolve_settings(
         settings.sources[key] = "command line"
     if config is not None and settings.rule_packs:
         settings.rule_packs = tuple(str((config.parent / p).resolve()) for p in settings.rule_packs)
+    if config is not None and doc is not None:
+        check_references(settings, data, doc, config)
     return settings
+
+
+def check_references(settings: Settings, data: dict, doc: DataDocument, path: Path) -> None:
+    """What the schema cannot know: rule ids and families exist, rule-pack folders exist.
+
+    Raises :class:`ConfigError` at the offending entry's line, naming the key.
+    """
+
+    def fail(where: tuple, key: str, message: str) -> None:
+        span = doc.value_span(where)
+        raise ConfigError(f"{path}:{span.line}:{span.column}: invalid config: {key}: {message}")
+
+    for i, (given, resolved) in enumerate(
+        zip(data.get("rule-packs") or (), settings.rule_packs, strict=True)
+    ):
+        if not Path(resolved).is_dir():
+            fail(("rule-packs", i), "rule-packs", f"folder '{given}' does not exist")
+    registry = settings.registry
+    for key in ("select", "ignore", "extend-select", "extend-ignore"):
+        for i, selector in enumerate(data.get(key) or ()):
+            if not registry.known_selector(selector):
+                fail((key, i), key, f"unknown rule or family '{selector}' (see 'atlaslint rules')")
+    for selector in data.get("severity") or {}:
+        if not registry.known_selector(selector):
+            span = doc.key_span(("severity", selector))
+            raise ConfigError(
+                f"{path}:{span.line}:{span.column}: invalid config: severity: "
+                f"unknown rule or family '{selector}' (see 'atlaslint rules')"
+            )
+    for pattern, rules in (data.get("per-file-ignores") or {}).items():
+        for i, selector in enumerate(rules):
+            if not registry.known_selector(selector):
+                fail(
+                    ("per-file-ignores", pattern, i),
+                    f"per-file-ignores.{pattern}",
+                    f"unknown rule or family '{selector}' (see 'atlaslint rules')",
+                )
 
 
 def _apply(settings: Settings, key: str, value: Any) -> None:
@@ -175,5 +224,7 @@ def _apply(settings: Settings, key: str, value: Any) -> None:
         settings.select = (*settings.select, *value)
     elif name in ("extend_ignore",):
         settings.ignore = (*settings.ignore, *value)
+    elif name == "languagetool_url":  # --languagetool-url / ATLASLINT_LANGUAGETOOL_URL
+        settings.languagetool = {**settings.languagetool, "url": value}
     else:
         setattr(settings, name, value)

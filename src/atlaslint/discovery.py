@@ -41,7 +41,7 @@ def kind_of_file(path: Path, explicit: bool) -> str | None:
     if name.endswith((".framework.yaml", ".framework.yml")):
         return FRAMEWORK
     if name.endswith(".json") and (
-        explicit or name.endswith(".record.json") or path.parent.name == "records"
+        explicit or name.endswith(".record.json") or path.absolute().parent.name == "records"
     ):
         return RECORD
     return None
@@ -93,11 +93,29 @@ class Walker:
             for pattern in self.settings.exclude
         )
 
+    def excluded_anywhere(self, path: Path) -> bool:
+        """Is ``path`` or a folder above it (up to the root) excluded? (``--force-exclude``)"""
+        if self.excluded(path, path.is_dir()):
+            return True
+        resolved = real_path(path)
+        for parent in resolved.parents:
+            if parent == self.root or self.root not in parent.parents:
+                break
+            if self.excluded(parent, True):
+                return True
+        return False
+
     def included(self, path: Path) -> bool:
         relative = self._relative(path)
         if relative is None:
             relative = path.as_posix()
-        return any(glob_match(relative, pattern) for pattern in self.settings.include)
+        # Also as seen from above the root, so that a root that *is* a `records` folder
+        # still matches `**/records/*.json`.
+        above = f"{self.root.name}/{relative}"
+        return any(
+            glob_match(relative, pattern) or glob_match(above, pattern)
+            for pattern in self.settings.include
+        )
 
     def walk(self, folder: Path, display: str) -> Iterator[Unit]:
         """Units under ``folder``, sorted by path, never following linked folders."""
@@ -140,6 +158,8 @@ def discover(named: Iterable[tuple[str, Path]], settings: Settings) -> Discovery
     for display, path in named:
         if not os.path.lexists(path):
             raise PathError(f"{display}: no such file or directory")
+        if settings.force_exclude and walker.excluded_anywhere(path):
+            continue
         if path.is_dir():
             if not os.access(path, os.R_OK | os.X_OK):
                 raise PathError(f"{display}: permission denied")
@@ -169,3 +189,19 @@ def universe(settings: Settings) -> list[Unit]:
         for u in walker.walk(root, str(root))
         if u.kind in (PROFILE, FRAMEWORK)
     ]
+
+
+def stdin_unit(filename: str, text: str) -> Unit | None:
+    """The unit for text read from stdin that stands for ``filename`` (editors).
+
+    The file need not exist on disk; for a profile, its sibling file is read from
+    disk as usual. ``None`` when the name is of no known kind.
+    """
+    path = Path(filename)
+    kind = kind_of_file(path, explicit=True)
+    if kind is None:
+        return None
+    if kind == PROFILE:
+        display = os.path.dirname(filename) or "."
+        return Unit(PROFILE, display, path.parent, stdin_text=text, stdin_name=path.name)
+    return Unit(kind, filename, path, stdin_text=text)

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from atlaslint.checks.grammar import start_session as start_grammar
 from atlaslint.checks.sink import Sink
 from atlaslint.checks.xref import check_xref
 from atlaslint.diagnostics import Diagnostic, Severity
@@ -66,6 +67,10 @@ class RunResult:
     skipped: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     internal_errors: int = 0
+    failed: bool = False
+    """A check the config requires could not run (exit code 2, the reason in notices)."""
+    checked: list[str] = field(default_factory=list)
+    """Every file checked, as displayed (one JUnit test case each)."""
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity == severity)
@@ -117,6 +122,8 @@ def internal_error(unit: Unit, exc: BaseException, settings: Settings) -> Diagno
 
 
 def count_files(unit: Unit) -> int:
+    if unit.stdin_text is not None:
+        return 1
     if unit.kind == PROFILE:
         return sum((unit.fs_path / n).is_file() for n in ("SOUL.md", "metadata.yaml")) or 1
     return 1
@@ -148,16 +155,50 @@ def judge(diagnostics: list[Diagnostic], settings: Settings) -> list[Diagnostic]
     return kept
 
 
-def run_units(units: Sequence[Unit], settings: Settings) -> list[UnitResult]:
+Progress = Callable[[int, int], None]
+"""Called as ``progress(done, total)`` after each unit (for a progress bar)."""
+
+
+def run_units(
+    units: Sequence[Unit], settings: Settings, progress: Progress | None = None
+) -> list[UnitResult]:
     """Check units, in order. (Parallel execution and caching plug in here.)"""
-    return [check_unit(unit, settings) for unit in units]
+    results = []
+    for unit in units:
+        results.append(check_unit(unit, settings))
+        if progress is not None:
+            progress(len(results), len(units))
+    return results
 
 
-def check_paths(named: Sequence[tuple[str, Path]], settings: Settings) -> RunResult:
-    """The whole run over the user's paths."""
+def checked_files(unit: Unit) -> list[str]:
+    """The files of a unit as displayed: a profile's existing SOUL.md and metadata.yaml."""
+    if unit.kind != PROFILE:
+        return [unit.display]
+    from atlaslint.kinds.profile import METADATA, SOUL, join
+
+    if unit.stdin_text is not None and unit.stdin_name:
+        return [join(unit.display, unit.stdin_name)]
+    names = [n for n in (SOUL, METADATA) if (unit.fs_path / n).is_file()]
+    return [join(unit.display, n) for n in names or (SOUL, METADATA)]
+
+
+def check_paths(
+    named: Sequence[tuple[str, Path]],
+    settings: Settings,
+    progress: Progress | None = None,
+    stdin: Unit | None = None,
+) -> RunResult:
+    """The whole run over the user's paths (or over one unit read from stdin)."""
     found = discover(named, settings)
+    if stdin is not None:
+        found.add(stdin)
     targets = found.units
-    results = run_units(targets, settings)
+    grammar = start_grammar(settings, targets)  # picks and probes the server once
+    try:
+        results = run_units(targets, grammar.settings, progress)
+    finally:
+        grammar.close()
     diagnostics: list[Diagnostic] = []
     entries: list[tuple[IndexEntry, bool]] = []
     target_keys = {(u.kind, real_path(u.fs_path)) for u in targets}
@@ -181,11 +222,20 @@ def check_paths(named: Sequence[tuple[str, Path]], settings: Settings) -> RunRes
     check_xref(entries, sink)
     diagnostics.extend(sink.items)
     judged = judge(diagnostics, settings)
+    if stdin is not None and stdin.kind == PROFILE:
+        # An editor asked about one buffer: report that file, not its sibling on disk.
+        from atlaslint.kinds.profile import METADATA, SOUL, join
+
+        siblings = {join(stdin.display, n) for n in (SOUL, METADATA)} - set(checked_files(stdin))
+        judged = [d for d in judged if d.path not in siblings]
     return RunResult(
         diagnostics=judged,
         files=sum(count_files(u) for u in targets),
         skipped=found.skipped,
+        notices=list(dict.fromkeys([*grammar.notices, *(n for r in results for n in r.notices)])),
         internal_errors=sum(1 for d in judged if d.rule == "internal/error"),
+        failed=grammar.failed or any(r.failed for r in results),
+        checked=[path for unit in targets for path in checked_files(unit)],
     )
 
 

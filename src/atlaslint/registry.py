@@ -8,7 +8,7 @@ rules``, ``explain``, SARIF and the README's reference all read this one list.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from atlaslint.diagnostics import Severity
 from atlaslint.resources import data_dir
@@ -52,6 +52,10 @@ class Registry:
         if found is not None:
             return found
         if rule_id.startswith(DYNAMIC_FAMILIES):
+            family = rule_id.split("/", 1)[0] + "/*"
+            documented = self._rules.get(family)  # rules/builtin/<family>.yaml documents it
+            if documented is not None:
+                return replace(documented, id=rule_id)
             return RuleInfo(rule_id, Severity.WARNING, "LanguageTool match", origin="LanguageTool")
         raise KeyError(rule_id)
 

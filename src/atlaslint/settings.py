@@ -74,6 +74,7 @@ class Settings:
     cache_dir: str | None = None
     min_per_level: int = 1
     languagetool: dict = field(default_factory=dict)
+    force_exclude: bool = False
     sources: dict[str, str] = field(default_factory=dict)
 
     @functools.cached_property
@@ -124,6 +125,6 @@ class Settings:
     def fingerprint(self) -> str:
         """A hash of everything that changes per-file results (for the cache key)."""
         state = asdict(self)
-        for volatile in ("root", "config_path", "sources", "fail_on", "cache_dir"):
+        for volatile in ("root", "config_path", "sources", "fail_on", "cache_dir", "force_exclude"):
             state.pop(volatile, None)
         return hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()

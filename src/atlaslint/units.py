@@ -26,10 +26,22 @@ class Unit:
     fs_path: Path
     report: bool = True
     stdin_text: str | None = None
+    stdin_name: str | None = None
+    """For a profile read from stdin: which of its files the text stands for."""
 
     @property
     def slug(self) -> str:
         return real_path(self.fs_path).name
+
+    def text_for(self, fs_path: Path) -> str | None:
+        """The stdin text when it stands for ``fs_path`` (editors), else ``None``."""
+        if self.stdin_text is None:
+            return None
+        if fs_path == self.fs_path or (
+            self.stdin_name and fs_path == self.fs_path / self.stdin_name
+        ):
+            return self.stdin_text
+        return None
 
 
 @dataclass
@@ -56,3 +68,11 @@ class IndexEntry:
 class UnitResult:
     diagnostics: list[Diagnostic]
     index: IndexEntry
+    notices: list[str] = field(default_factory=list)
+    """One-line messages for stderr (e.g. the grammar server failed); the engine
+    prints each distinct one once per run."""
+    cacheable: bool = True
+    """False when part of the checking could not run (a failed grammar request):
+    such a result must not be cached as if it were complete."""
+    failed: bool = False
+    """A check the config requires could not run: the run exits 2."""

@@ -161,7 +161,9 @@ def _leaf(error):
     from jsonschema.exceptions import best_match
 
     while error.validator in ("anyOf", "oneOf") and error.context:
-        deeper = best_match(error.context)
+        # A branch whose type fits the value explains more than "not null".
+        fitting = [e for e in error.context if e.validator != "type"]
+        deeper = best_match(fitting or error.context)
         if deeper is None:
             break
         error = deeper

@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 import difflib
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from atlaslint.checks.sink import Sink
@@ -56,12 +57,16 @@ def _increasing_subsequence(ranks: list[int]) -> set[int]:
 
 def completeness(doc: MarkdownDocument) -> tuple[float, list[str]]:
     """Share of required sections present and at their minimum, and the ones that are not."""
+    return completeness_of((s.name, s.words) for s in doc.sections)
+
+
+def completeness_of(sections: Iterable[tuple[str, int]]) -> tuple[float, list[str]]:
+    """:func:`completeness` from (heading, words) pairs in document order (the first of
+    repeated headings counts), so that assembled records are judged the same way."""
     specs = [s for s in canonical_sections() if not s.optional]
-    found = {s.name: s for s in reversed(doc.sections)}
+    found = dict(reversed(list(sections)))
     short = [
-        spec.name
-        for spec in specs
-        if spec.name not in found or found[spec.name].words < spec.min_words
+        spec.name for spec in specs if spec.name not in found or found[spec.name] < spec.min_words
     ]
     return (len(specs) - len(short)) / len(specs) if specs else 1.0, short
 

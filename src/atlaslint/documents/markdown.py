@@ -9,9 +9,10 @@ maps are UTF-8 byte offsets; :class:`ByteMap` turns them into character offsets.
 from __future__ import annotations
 
 import bisect
+import html
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -221,8 +222,8 @@ _BLOCKS = re.compile(r"(?:[^\n]|\n(?![ \t]*\n))+")
 _LINES = re.compile(r"[^\n]+")
 
 
-def parse_tree(body: str) -> Any:
-    """The markdown-it-pyrs tree of ``body``, working around the parser's one known panic.
+def _panic_safe(call: Callable[[str], Any], body: str) -> Any:
+    """``call(body)`` on markdown-it-pyrs, working around the parser's one known panic.
 
     markdown-it 0.6.0 (inside markdown-it-pyrs 0.4.0, the latest) indexes out of
     bounds when a backtick run without a closing run follows an unclosed ``[``
@@ -239,12 +240,29 @@ def parse_tree(body: str) -> Any:
     message = ""
     for attempt in attempts:
         try:
-            return _parser().tree(attempt(body))
+            return call(attempt(body))
         except BaseException as exc:  # pyo3's PanicException derives from BaseException
             if type(exc).__name__ != "PanicException":
                 raise
             message = str(exc)
     raise ParserPanic(f"markdown-it-pyrs: {message}")
+
+
+def parse_tree(body: str) -> Any:
+    """The markdown-it-pyrs tree of ``body`` (see :func:`_panic_safe`)."""
+    return _panic_safe(lambda text: _parser().tree(text), body)
+
+
+def safe_tree(markdown: str) -> Any | None:
+    """The tree of a Markdown fragment from an untrusted place (a record's section), or
+    ``None`` when it is nested beyond the bounds or the parser cannot read it."""
+    if _nesting_offset(markdown) is not None:
+        return None
+    try:
+        tree = parse_tree(markdown)
+    except ParserPanic:
+        return None
+    return None if _deeper_than(tree, MAX_DEPTH) is not None else tree
 
 
 def _nesting_problem(source: SourceFile, span: Span) -> Diagnostic:
@@ -258,23 +276,30 @@ def _nesting_problem(source: SourceFile, span: Span) -> Diagnostic:
 
 
 def _too_nested(source: SourceFile, body: str, offset: int) -> Diagnostic | None:
-    """Refuse, before parsing, text whose nesting would crash or stall the parser.
+    """Refuse, before parsing, text whose nesting would crash or stall the parser."""
+    at = _nesting_offset(body)
+    if at is None:
+        return None
+    return _nesting_problem(source, source.index.char_span(offset + at))
+
+
+def _nesting_offset(body: str) -> int | None:
+    """Where ``body`` passes a cheap bound on its nesting, or ``None``.
 
     markdown-it-pyrs builds and frees its tree recursively (a few tens of
     thousands of levels overflow the stack: a crash, not an exception) and slows
-    quadratically with depth, so this cheap bound runs first; the exact depth is
-    checked on the parsed tree (:func:`_deeper_than`).
+    quadratically with depth, so this bound runs before parsing; the exact depth
+    is checked on the parsed tree (:func:`_deeper_than`).
     """
     for match in _CONTAINER_PREFIX.finditer(body):
         prefix = match.group()
         if len(prefix) + 3 * prefix.count("\t") > MAX_PREFIX_COLUMNS:
-            at = min(match.start() + MAX_PREFIX_COLUMNS, match.end() - 1)
-            return _nesting_problem(source, source.index.char_span(offset + at))
+            return min(match.start() + MAX_PREFIX_COLUMNS, match.end() - 1)
     bounds = [0, *(m.end() for m in _BLANK_LINE.finditer(body)), len(body)]
     for start, end in itertools.pairwise(bounds):
         chunk = body[start:end]
         if sum(chunk.count(c) for c in "*_~[") > MAX_DELIMITERS:
-            return _nesting_problem(source, source.index.char_span(offset + start))
+            return start
     return None
 
 
@@ -350,3 +375,51 @@ def load_markdown(source: SourceFile) -> MarkdownDocument:
     for section in doc.sections:
         section.words = doc.words_between(section.body_start, section.body_end, section.nodes)
     return doc
+
+
+def count_words(markdown: str) -> int:
+    """Words in a Markdown fragment (a section body), counted exactly as the section rules
+    count them: outside code spans, fenced code and HTML. No front matter is looked for,
+    so a body that opens with a ``---`` rule is read as Markdown."""
+    if not markdown.strip():
+        return 0
+    doc = MarkdownDocument(SourceFile("<fragment>", None, markdown))
+    doc.bytemap = ByteMap(markdown)
+    doc.tree = safe_tree(markdown)
+    if doc.tree is None:  # beyond the nesting bounds: every word counts
+        return len(WORD.findall(markdown))
+    return doc.words_between(0, len(markdown), list(doc.tree.children))
+
+
+def inline_text(markdown: str) -> str:
+    """The plain text of one line of inline Markdown (a heading's text as written)."""
+    tree = safe_tree("# " + markdown.replace("\n", " "))
+    for node in tree.children if tree is not None else ():
+        if node.name == "heading":
+            return plain_text(node)
+    return markdown.strip()
+
+
+def render_html(markdown: str) -> str:
+    """HTML of Markdown with the same parser (CommonMark plus tables and strikethrough)
+    that the checks read it with."""
+    if _nesting_offset(markdown) is not None:
+        return "<p>" + html.escape(markdown) + "</p>\n"
+    try:
+        return _panic_safe(lambda text: _parser().render(text), markdown)
+    except ParserPanic:
+        return "<p>" + html.escape(markdown) + "</p>\n"
+
+
+def has_raw_html(markdown: str) -> bool:
+    """Does a fragment hold raw HTML (blocks or inline tags)?"""
+    return any(node.name in ("html_block", "html_inline") for node in _walk_all(markdown))
+
+
+def _walk_all(markdown: str) -> Iterator[Any]:
+    tree = safe_tree(markdown)
+    stack = list(tree.children) if tree is not None else []
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(node.children)

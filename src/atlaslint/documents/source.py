@@ -147,14 +147,24 @@ def _unreadable(path: str, fs_path: Path, reason: str) -> SourceFile:
     )
 
 
-def read_source(path: str, fs_path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceFile:
+def read_source(
+    path: str, fs_path: Path, max_bytes: int = DEFAULT_MAX_BYTES, text: str | None = None
+) -> SourceFile:
     """Read a file from disk; a file too large is reported without being read whole.
 
     The file is opened once and checked through its descriptor, so what is
     measured is what is read: not a regular file (a folder, a FIFO that would
     block forever, a device) is unreadable, and at most ``max_bytes + 1`` bytes
     are ever read, even from a file that grows meanwhile.
+
+    ``text`` stands in for the file's content when it came from stdin (an editor's
+    unsaved buffer): it is checked exactly as the bytes on disk would be.
     """
+    if text is not None:
+        data = text.encode("utf-8", errors="surrogateescape")
+        if len(data) > max_bytes:
+            return _too_large(path, fs_path, len(data), max_bytes)
+        return decode(path, data, fs_path)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(fs_path, flags)

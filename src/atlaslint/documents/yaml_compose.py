@@ -43,7 +43,8 @@ class Node:
 
     ``id`` is ``"scalar"``, ``"sequence"`` or ``"mapping"``; ``value`` is a string,
     a list of nodes, or a list of (key node, value node) pairs. ``size`` counts
-    the values under this node with aliases expanded (``0`` while still open).
+    the values under this node with aliases expanded (``0`` while still open);
+    ``flow_style`` tells ``[...]``/``{...}`` (True) from block collections (False).
     """
 
     id: str
@@ -53,6 +54,7 @@ class Node:
     end: int
     style: str | None = None
     size: int = 0
+    flow_style: bool | None = None
     pending_key: Node | None = field(default=None, repr=False)
 
 
@@ -163,6 +165,7 @@ def compose(text: str) -> Node | None:
             if tag is None or tag == "!":
                 tag = _SEQ if is_seq else _MAP
             node = Node("sequence" if is_seq else "mapping", str(tag), [], start, start)
+            node.flow_style = event.flow_style
             if event.anchor is not None:
                 anchors[event.anchor] = node
             attach(node)

@@ -64,10 +64,31 @@ class _Builder:
             )
         kind = node.id
         if kind == "mapping":
-            return self.mapping(node, path)
-        if kind == "sequence":
-            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-        return scalar(tag, node.value)
+            value = self.mapping(node, path)
+        elif kind == "sequence":
+            value = [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        else:
+            return scalar(tag, node.value)
+        if not getattr(node, "flow_style", True) and node.value:
+            self._end_at_last_child(node, path, start)
+        return value
+
+    def _end_at_last_child(self, node, path: Path_, start: int) -> None:
+        """A block collection ends where its last value ends: ruamel's end mark lies after
+        any comments and blank lines that follow, which would stretch the span over them."""
+        if node.id == "mapping":
+            key_node, value_node = node.value[-1]
+            child = self.doc.positions.get((*path, key_node.value))
+            if child is not None and child.key != _span(self.doc, key_node)[0]:
+                child = None  # a duplicate key: the recorded entry is the first one
+        else:
+            value_node = node.value[-1]
+            child = self.doc.positions.get((*path, len(node.value) - 1))
+        end = child.end if child is not None else _span(self.doc, value_node)[2]
+        located = self.doc.positions.get(path)
+        if located is not None and located.start == start and start <= end < located.end:
+            located.end = end
+            located.value = self.doc.source.index.span(start, end)
 
     def mapping(self, node: Node, path: Path_) -> dict:
         out: dict = {}

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 
-from atlaslint.checks import schema, sections
+from atlaslint.checks import dates, grammar, schema, sections
 from atlaslint.checks.sink import Sink
 from atlaslint.documents.data import DataDocument
 from atlaslint.documents.markdown import MarkdownDocument, load_markdown
+from atlaslint.documents.prose import markdown_segments, prose_fields, yaml_segments
 from atlaslint.documents.source import read_source
 from atlaslint.documents.yaml_loader import load_yaml
 from atlaslint.positions import Span
@@ -37,10 +38,13 @@ class Profile:
         self.meta: DataDocument | None = None
         soul_fs = unit.fs_path / SOUL
         meta_fs = unit.fs_path / METADATA
-        if os.path.lexists(soul_fs):  # a folder, pipe or broken link: syntax/unreadable
-            self.soul = load_markdown(read_source(self.soul_path, soul_fs, settings.max_file_size))
-        if os.path.lexists(meta_fs):
-            self.meta = load_yaml(read_source(self.meta_path, meta_fs, settings.max_file_size))
+        limit = settings.max_file_size
+        soul_text, meta_text = unit.text_for(soul_fs), unit.text_for(meta_fs)
+        # lexists: a folder, a pipe or a broken link in its place is syntax/unreadable
+        if soul_text is not None or os.path.lexists(soul_fs):
+            self.soul = load_markdown(read_source(self.soul_path, soul_fs, limit, soul_text))
+        if meta_text is not None or os.path.lexists(meta_fs):
+            self.meta = load_yaml(read_source(self.meta_path, meta_fs, limit, meta_text))
 
     @property
     def metadata(self) -> dict:
@@ -77,14 +81,29 @@ def check_profile(unit: Unit, settings: Settings) -> UnitResult:
     if meta_ok:
         schema.validate(meta, "metadata.schema.json", sink)
         _check_identity(meta, sink, index, profile.slug)
+        dates.check_metadata_dates(meta, sink)
     soul = profile.soul
     if soul is not None and soul.ok and not profile.federated:
         title = profile.metadata.get("title") if meta_ok else None
         sections.check_sections(soul, title if isinstance(title, str) else None, sink)
         if meta_ok and profile.metadata.get("status") == "stable":
             _check_stable(soul, meta, sink)
+    outcome = grammar.Outcome()
+    if grammar.active(settings):
+        outcome = grammar.check_files(_prose(soul, meta if meta_ok else None), settings, sink)
     suppressions = {profile.meta_path: meta.suppressions} if meta is not None else {}
-    return UnitResult(filter_suppressed(sink.items, suppressions), index)
+    return outcome.apply(UnitResult(filter_suppressed(sink.items, suppressions), index))
+
+
+def _prose(soul: MarkdownDocument | None, meta: DataDocument | None) -> list[grammar.Prose]:
+    """The prose of SOUL.md and of metadata's prose fields, for grammar."""
+    files = []
+    if soul is not None and soul.ok:
+        files.append(grammar.Prose(soul.path, markdown_segments(soul), soul.source.index))
+    if meta is not None:
+        segments = yaml_segments(meta, prose_fields("metadata"), "metadata")
+        files.append(grammar.Prose(meta.path, segments, meta.source.index))
+    return files
 
 
 def index_profile(unit: Unit, settings: Settings) -> IndexEntry:

@@ -1,0 +1,56 @@
+"""xref/*: slugs, related profiles, duplicate titles - across the profiles under the root."""
+
+from __future__ import annotations
+
+from tests.conftest import edit, find
+
+
+def _span(diag: dict) -> tuple[int, int, int, int]:
+    return diag["line"], diag["column"], diag["end_line"], diag["end_column"]
+
+
+def test_slug_must_equal_folder(atlas, cli):
+    root = atlas("carpenter")
+    edit(root / "carpenter/metadata.yaml", "slug: 'carpenter'", "slug: 'carpentr'")
+    run = cli("check", str(root), "--format", "json", "--select", "xref/slug-mismatch")
+    (diag,) = run.diagnostics
+    assert _span(diag) == (2, 7, 2, 17)
+    assert diag["severity"] == "error" and run.exit_code == 1
+
+
+def test_self_reference_is_an_error(atlas, cli):
+    root = atlas("carpenter")
+    edit(root / "carpenter/metadata.yaml", "slug: 'electrician'", "slug: 'carpenter'")
+    run = cli("check", str(root), "--format", "json", "--select", "xref")
+    (diag,) = find(run.diagnostics, "xref/self-reference")
+    assert _span(diag) == (24, 13, 24, 24)
+    assert run.exit_code == 1
+
+
+def test_unknown_related_slug_is_a_warning_and_known_ones_pass(atlas, cli):
+    root = atlas("auditor", "financial-analyst")
+    run = cli("check", str(root / "auditor"), "--format", "json", "--select", "xref")
+    unknown = {d["message"].split("'")[1] for d in find(run.diagnostics, "xref/unknown-slug")}
+    # financial-analyst exists beside it even though only auditor was named
+    assert unknown == {"accountant", "compliance-officer", "lawyer", "management-consultant"}
+    assert all(d["path"].endswith("auditor/metadata.yaml") for d in run.diagnostics)
+    assert run.exit_code == 0
+
+
+def test_duplicate_title_across_profiles(atlas, cli):
+    root = atlas("carpenter", "barista")
+    edit(root / "barista/metadata.yaml", "title: 'Barista'", "title: 'joiner'")
+    run = cli("check", str(root), "--format", "json", "--select", "xref/duplicate-title")
+    paths = sorted(d["path"].split("/")[-2] for d in run.diagnostics)
+    assert paths == ["barista", "carpenter"]
+    carpenter = next(d for d in run.diagnostics if "carpenter" in d["path"])
+    assert _span(carpenter) == (4, 5, 4, 13)
+    assert "barista" in carpenter["message"]
+
+
+def test_only_named_files_get_diagnostics(atlas, cli):
+    root = atlas("carpenter", "barista")
+    edit(root / "barista/metadata.yaml", "category:", "categry:")
+    run = cli("check", str(root / "carpenter" / "SOUL.md"), "--format", "json")
+    assert not [d for d in run.diagnostics if "barista" in d["path"]]
+    assert run.exit_code == 0
