@@ -36,6 +36,7 @@ def atlaslint_command() -> str:
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ATLASLINT_")}
     env["NO_COLOR"] = "1"
+    env["RUST_BACKTRACE"] = "1"  # a Rust panic would print a backtrace: there must be none
     return subprocess.run(
         [atlaslint_command(), *args],
         cwd=cwd,
@@ -131,6 +132,11 @@ def build_bad_atlas(root: Path, marker: Path) -> set[tuple[str, str, int, int]]:
     os.mkfifo(folder / "metadata.yaml")
     expect("fifo/metadata.yaml", "syntax/unreadable", 1, 1)
 
+    soul = profile("parser-panic") / "SOUL.md"  # markdown-it-pyrs panics on '[' then '`'
+    soul.write_text(
+        soul.read_text(encoding="utf-8").replace("## Purpose\n", "## Purpose\n\nsee [the `x\n", 1)
+    )
+
     frameworks = root / "frameworks"
     frameworks.mkdir()
     (frameworks / "broken.framework.yaml").write_text("atlaslint: framework/1\noccupation: {x\n")
@@ -172,6 +178,7 @@ def test_whole_bad_input_set_json(bad_atlas) -> None:
     before = snapshot(cwd)
     result = run("check", "--format", "json", "atlas", cwd=cwd)
     assert "Traceback" not in result.stderr, result.stderr
+    assert "panicked" not in result.stderr, result.stderr
     assert result.returncode == 1, result.stderr
     report = json.loads(result.stdout)
     found = {(d["path"], d["rule"], d["line"], d["column"]) for d in report["diagnostics"]}
@@ -189,6 +196,7 @@ def test_whole_bad_input_set_text(bad_atlas) -> None:
     before = snapshot(cwd)
     result = run("check", "atlas", cwd=cwd)
     assert "Traceback" not in result.stderr, result.stderr
+    assert "panicked" not in result.stderr, result.stderr
     assert result.returncode == 1
     for path, rule, line, column in expected:
         assert f"{path}:{line}:{column}: error {rule} " in result.stdout

@@ -118,3 +118,21 @@ def test_a_panic_that_cannot_be_worked_around_is_an_internal_error(
     assert [(p.rule, p.span) for p in doc.problems] == [("internal/error", Span.point(1, 1))]
     assert "boom" in doc.problems[0].message
     assert not doc.ok
+
+
+def test_fragment_helpers_survive_hostile_markdown() -> None:
+    """Records carry Markdown too (sections[].markdown); the fragment helpers get the
+    same bounds and the same panic workaround, without crashing."""
+    from atlaslint.documents.markdown import count_words, has_raw_html, inline_text, render_html
+
+    deep = "> " * 100_000 + "x"
+    started = time.perf_counter()
+    assert count_words(deep) == 1
+    assert render_html(deep).startswith("<p>&gt; &gt;")
+    assert not has_raw_html(deep)
+    assert inline_text("[a" * 10_000) == "[a" * 10_000
+    assert time.perf_counter() - started < 1.0
+    panicky = "see [the `foo bar"
+    assert count_words(panicky) == 4
+    assert render_html(panicky) == "<p>see [the `foo bar</p>\n"
+    assert inline_text("Tools [`") == "Tools [`"

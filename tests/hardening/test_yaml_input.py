@@ -163,3 +163,12 @@ def test_yaml_line_separators_do_not_shift_positions() -> None:
     doc = load('a: "x\u2028y"\nb: [1,\n')  # libyaml says line 4; the file has 3
     [problem] = doc.problems
     assert problem.span == Span(3, 1, 3, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [("? -\n", Span(1, 3, 1, 4)), ("a: 1\n? [x]\n: 2\n", Span(2, 3, 2, 6))],
+)
+def test_non_scalar_key_is_reported_even_last_in_a_block_mapping(text: str, span: Span) -> None:
+    """Found by fuzzing: a block mapping whose last key is a collection."""
+    assert problems(text) == [("syntax/yaml", span)]

@@ -9,9 +9,12 @@ maps are UTF-8 byte offsets; :class:`ByteMap` turns them into character offsets.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import html
 import itertools
+import os
 import re
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -190,7 +193,7 @@ class ParserPanic(Exception):
 _BACKTICKS = re.compile(r"`+")
 
 
-def _unmatched_backticks(text: str, scope: re.Pattern[str]) -> str:
+def _unmatched_backticks(text: str, scope: re.Pattern[str], inert: str = "^") -> str:
     """``text`` with each run of backticks that cannot open a code span - no run of the
     same length after it within its ``scope`` (a blank-line block, or a line) -
     replaced by as many ``^``.
@@ -213,7 +216,7 @@ def _unmatched_backticks(text: str, scope: re.Pattern[str]) -> str:
                 i = closer + 1
                 continue
             for k in range(part.start() + start, part.start() + end):
-                out[k] = "^"
+                out[k] = inert
             i += 1
     return "".join(out)
 
@@ -222,44 +225,70 @@ _BLOCKS = re.compile(r"(?:[^\n]|\n(?![ \t]*\n))+")
 _LINES = re.compile(r"[^\n]+")
 
 
-def _panic_safe(call: Callable[[str], Any], body: str) -> Any:
+def _panic_safe(call: Callable[[str], Any], body: str, inert: str | None = "^") -> Any:
     """``call(body)`` on markdown-it-pyrs, working around the parser's one known panic.
 
     markdown-it 0.6.0 (inside markdown-it-pyrs 0.4.0, the latest) indexes out of
     bounds when a backtick run without a closing run follows an unclosed ``[``
     (markdown-it-rust/markdown-it#40): ``see [the `foo`` is enough. Its
     ``PanicException`` is a ``BaseException`` that would escape every handler. We
-    retry with unmatched runs neutralised, first per block, then per line, then all.
+    retry with unmatched runs neutralised, first per block, then per line, then all:
+    replaced by ``inert`` (``^`` keeps every byte offset; ``&#96;`` renders as a
+    backtick, for HTML; ``None``: no retry).
     """
-    attempts = (
-        lambda text: text,
-        lambda text: _unmatched_backticks(text, _BLOCKS),
-        lambda text: _unmatched_backticks(text, _LINES),
-        lambda text: text.replace("`", "^"),
-    )
+    attempts: tuple[Callable[[str], str], ...] = (lambda text: text,)
+    if inert is not None:
+        attempts += (
+            lambda text: _unmatched_backticks(text, _BLOCKS, inert),
+            lambda text: _unmatched_backticks(text, _LINES, inert),
+            lambda text: text.replace("`", inert),
+        )
     message = ""
-    for attempt in attempts:
-        try:
-            return call(attempt(body))
-        except BaseException as exc:  # pyo3's PanicException derives from BaseException
-            if type(exc).__name__ != "PanicException":
-                raise
-            message = str(exc)
+    # Rust prints a panic to the process's stderr before Python sees it; when one is
+    # likely (a backtick run without a partner), keep that noise from the user.
+    quiet = "`" in body and "[" in body and _unmatched_backticks(body, _BLOCKS) != body
+    with _stderr_silenced() if quiet else contextlib.nullcontext():
+        for attempt in attempts:
+            try:
+                return call(attempt(body))
+            except BaseException as exc:  # pyo3's PanicException derives from BaseException
+                if type(exc).__name__ != "PanicException":
+                    raise
+                message = str(exc)
     raise ParserPanic(f"markdown-it-pyrs: {message}")
 
 
-def parse_tree(body: str) -> Any:
+@contextlib.contextmanager
+def _stderr_silenced() -> Iterator[None]:
+    """File descriptor 2 pointed at the null device for the duration."""
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+        null = os.open(os.devnull, os.O_WRONLY)
+    except (OSError, ValueError, AttributeError):  # no usable stderr: nothing to silence
+        yield
+        return
+    try:
+        os.dup2(null, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(null)
+
+
+def parse_tree(body: str, inert: str | None = "^") -> Any:
     """The markdown-it-pyrs tree of ``body`` (see :func:`_panic_safe`)."""
-    return _panic_safe(lambda text: _parser().tree(text), body)
+    return _panic_safe(lambda text: _parser().tree(text), body, inert)
 
 
-def safe_tree(markdown: str) -> Any | None:
+def safe_tree(markdown: str, inert: str | None = "^") -> Any | None:
     """The tree of a Markdown fragment from an untrusted place (a record's section), or
     ``None`` when it is nested beyond the bounds or the parser cannot read it."""
     if _nesting_offset(markdown) is not None:
         return None
     try:
-        tree = parse_tree(markdown)
+        tree = parse_tree(markdown, inert)
     except ParserPanic:
         return None
     return None if _deeper_than(tree, MAX_DEPTH) is not None else tree
@@ -393,7 +422,7 @@ def count_words(markdown: str) -> int:
 
 def inline_text(markdown: str) -> str:
     """The plain text of one line of inline Markdown (a heading's text as written)."""
-    tree = safe_tree("# " + markdown.replace("\n", " "))
+    tree = safe_tree("# " + markdown.replace("\n", " "), None)  # unreadable: as written
     for node in tree.children if tree is not None else ():
         if node.name == "heading":
             return plain_text(node)
@@ -406,7 +435,7 @@ def render_html(markdown: str) -> str:
     if _nesting_offset(markdown) is not None:
         return "<p>" + html.escape(markdown) + "</p>\n"
     try:
-        return _panic_safe(lambda text: _parser().render(text), markdown)
+        return _panic_safe(lambda text: _parser().render(text), markdown, "&#96;")
     except ParserPanic:
         return "<p>" + html.escape(markdown) + "</p>\n"
 

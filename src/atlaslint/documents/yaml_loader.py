@@ -78,7 +78,10 @@ class _Builder:
         any comments and blank lines that follow, which would stretch the span over them."""
         if node.id == "mapping":
             key_node, value_node = node.value[-1]
-            child = self.doc.positions.get((*path, key_node.value))
+            # a non-scalar key ("? [a]") was refused and recorded nothing
+            child = (
+                self.doc.positions.get((*path, key_node.value)) if key_node.id == "scalar" else None
+            )
             if child is not None and child.key != _span(self.doc, key_node)[0]:
                 child = None  # a duplicate key: the recorded entry is the first one
         else:
