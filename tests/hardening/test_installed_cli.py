@@ -248,3 +248,30 @@ def test_size_limit_lowered_in_config(tmp_path: Path) -> None:
         ("customs-officer/metadata.yaml", "syntax/too-large", 1),
     }
     assert_unchanged(before, snapshot(tmp_path))
+
+
+def test_endless_stdin_is_read_only_up_to_the_limit(tmp_path: Path) -> None:
+    """``check -`` with a stream that never ends: too large, not a hang or a memory blow-up."""
+    with open("/dev/zero", "rb") as zeros:
+        result = subprocess.run(
+            [
+                atlaslint_command(),
+                "check",
+                "--format",
+                "json",
+                "-",
+                "--stdin-filename",
+                "p/SOUL.md",
+            ],
+            cwd=tmp_path,
+            stdin=zeros,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert result.returncode == 1, result.stderr
+    found = json.loads(result.stdout)["diagnostics"]
+    [diag] = [d for d in found if d["rule"] == "syntax/too-large"]
+    assert (diag["path"], diag["line"], diag["column"]) == ("p/SOUL.md", 1, 1)
+    assert "stdin" in diag["message"]

@@ -163,7 +163,7 @@ def read_source(
     if text is not None:
         data = text.encode("utf-8", errors="surrogateescape")
         if len(data) > max_bytes:
-            return _too_large(path, fs_path, len(data), max_bytes)
+            return _too_large(path, fs_path, len(data), max_bytes, stdin=True)
         return decode(path, data, fs_path)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
@@ -199,9 +199,11 @@ def read_source(
 
 
 def _too_large(
-    path: str, fs_path: Path, size: int, max_bytes: int, grew: bool = False
+    path: str, fs_path: Path, size: int, max_bytes: int, grew: bool = False, stdin: bool = False
 ) -> SourceFile:
-    if grew:
+    if stdin:  # read only up to the limit: its real size is unknown
+        message = f"the text on stdin is over the limit of {max_bytes:,} bytes"
+    elif grew:
         message = f"file grew past the limit of {max_bytes:,} bytes while being read"
     else:
         message = f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes"
