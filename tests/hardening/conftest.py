@@ -7,7 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hardening_support import EXAMPLE_PROFILE
+
+from tests.hardening.hardening_support import EXAMPLE_PROFILE
 
 
 @pytest.fixture

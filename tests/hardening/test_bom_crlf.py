@@ -6,10 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-
-def find(diagnostics: list[dict], rule: str) -> list[dict]:
-    return [d for d in diagnostics if d["rule"] == rule]
-
+from tests.conftest import find
 
 VARIANTS = {
     "plain-lf": (False, False),

@@ -16,14 +16,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hardening_support import (
-    EXAMPLE_FRAMEWORK,
-    EXAMPLE_PROFILE,
-    assert_unchanged,
-    assert_within_file,
-    file_lines,
-    snapshot,
-)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -33,6 +25,14 @@ from atlaslint.documents.markdown import load_markdown
 from atlaslint.documents.source import decode
 from atlaslint.documents.yaml_loader import load_yaml
 from atlaslint.positions import Span
+from tests.hardening.hardening_support import (
+    EXAMPLE_FRAMEWORK,
+    EXAMPLE_PROFILE,
+    assert_unchanged,
+    assert_within_file,
+    file_lines,
+    snapshot,
+)
 
 FUZZ = settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 

@@ -18,7 +18,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hardening_support import EXAMPLE_PROFILE, assert_unchanged, assert_within_file, snapshot
+
+from tests.hardening.hardening_support import (
+    EXAMPLE_PROFILE,
+    assert_unchanged,
+    assert_within_file,
+    snapshot,
+)
 
 BILLION_LAUGHS = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
     f"{chr(97 + i)}: &{chr(97 + i)} [" + ", ".join([f"*{chr(96 + i)}"] * 9) + "]\n"
