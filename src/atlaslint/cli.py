@@ -80,6 +80,8 @@ def main() -> None:
     default=None,
     help="Honour exclude globs even for files named explicitly (pre-commit, editors).",
 )
+@click.option("--fix", is_flag=True, help="Apply safe fixes in place, then report what remains.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; change nothing.")
 def check(
     paths: tuple[str, ...],
     output_format: str,
@@ -93,6 +95,8 @@ def check(
     stdin_filename: str | None,
     output_file: Path | None,
     force_exclude: bool | None,
+    fix: bool = False,
+    diff: bool = False,
 ) -> None:
     """Check PATHS (files or folders; default: the current folder)."""
     from atlaslint.config import ConfigError, resolve_settings
@@ -108,6 +112,8 @@ def check(
         _fail("--stdin-filename reads stdin: give '-' as the only path")
     if from_stdin and not stdin_filename:
         _fail("reading from stdin ('-') needs --stdin-filename PATH")
+    if from_stdin and (fix or diff):
+        _fail("--fix and --diff change files on disk; they do not read stdin")
     named = [] if from_stdin else [(p, Path(p)) for p in (paths or (".",))]
     located = [Path(stdin_filename)] if from_stdin and stdin_filename else [p for _, p in named]
     overrides = {
@@ -126,6 +132,8 @@ def check(
         stdin, given, unknown = None, {}, False
         if from_stdin and stdin_filename:
             stdin, given, unknown = _read_stdin(stdin_filename, settings)
+        if fix or diff:
+            fixed = _apply_fixes(named, settings, diff)
         result = check_paths(named, settings, progress, stdin=stdin)
         if unknown:
             result.skipped.append(str(stdin_filename))
@@ -156,10 +164,27 @@ def check(
             output_file.write_text(report, encoding="utf-8")
         except OSError as exc:
             _fail(f"{output_file}: cannot write the report: {exc.strerror or exc}")
-    if result.internal_errors or result.failed:
+    if fix:
+        click.echo(fixed.summary(dry_run=False), err=True)
+    if result.internal_errors or result.failed or (fix and fixed.errors):
         sys.exit(EXIT_TROUBLE)
     failing = any(d.severity >= settings.fail_level for d in result.diagnostics)
     sys.exit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+def _apply_fixes(named: list[tuple[str, Path]], settings: Settings, diff: bool):
+    """``--fix``: fix the files (from a fresh check; the report that follows checks the
+    fixed files). ``--diff``: print what would change and exit, 1 when anything would."""
+    from atlaslint.fixes import fix_paths
+
+    fixed = fix_paths(named, settings, write=not diff)
+    for error in fixed.errors:
+        click.echo(f"atlaslint: {error}", err=True)
+    if diff:
+        click.echo(fixed.diff(), nl=False)
+        click.echo(fixed.summary(dry_run=True), err=True)
+        sys.exit(EXIT_FINDINGS if fixed.files else EXIT_OK)
+    return fixed
 
 
 def _read_stdin(filename: str, settings: Settings) -> tuple[Unit | None, dict[str, str], bool]:

@@ -21,6 +21,7 @@ from atlaslint.discovery import discover, universe
 from atlaslint.fsutil import real_path
 from atlaslint.positions import Span
 from atlaslint.settings import Settings
+from atlaslint.suppress import filter_suppressed
 from atlaslint.units import FRAMEWORK, PROFILE, RECORD, IndexEntry, Unit, UnitResult
 
 Checker = Callable[[Unit, Settings], UnitResult]
@@ -220,7 +221,8 @@ def check_paths(
                     diagnostics.append(internal_error(unit, exc, settings))
     sink = Sink(settings.registry)
     check_xref(entries, sink)
-    diagnostics.extend(sink.items)
+    lines = {path: found for r in results for path, found in r.suppressions.items()}
+    diagnostics.extend(filter_suppressed(sink.items, lines))
     judged = judge(diagnostics, settings)
     if stdin is not None and stdin.kind == PROFILE:
         # An editor asked about one buffer: report that file, not its sibling on disk.

@@ -179,3 +179,31 @@ def test_file_without_read_permission_is_unreadable(tmp_path: Path) -> None:
     finally:
         path.chmod(0o644)
     assert rule == "syntax/unreadable" and "ermission" in message
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"a\r\nb\nc\rd", b"x\ry\r", b"\xef\xbb\xbfa\r\nb\nc", b"a\r\nb\r\n", b"a\nb\n"],
+)
+def test_every_line_ending_is_restored(data: bytes) -> None:
+    """Mixed endings and lone CRs survive a round trip, and a change within the lines
+    changes nothing else (what --fix writes back)."""
+    source = decode("f.md", data)
+    assert source.encode(source.text) == data
+    assert source.encode(source.text.replace("b", "B")) == data.replace(b"b", b"B")
+
+
+def test_fix_in_a_file_with_mixed_line_endings_changes_only_the_word(
+    tmp_path: Path, example_profile, cli
+) -> None:
+    folder = example_profile("customs-officer")
+    soul = folder / "SOUL.md"
+    lines = soul.read_bytes().split(b"\n")
+    lines[4] = lines[4].replace(b"borders", b"fireman borders", 1)
+    assert b"fireman" in lines[4]
+    ends = [b"\r\n", b"\n", b"\r"]
+    mixed = b"".join(line + ends[i % 3] for i, line in enumerate(lines[:-1])) + lines[-1]
+    soul.write_bytes(mixed)
+    run = cli("check", ".", "--fix", "--select", "bias", "--format", "json", cwd=tmp_path)
+    assert run.exit_code in (0, 1), run.stderr
+    assert soul.read_bytes() == mixed.replace(b"fireman borders", b"firefighter borders", 1)

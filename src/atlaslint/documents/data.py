@@ -41,6 +41,8 @@ class DataDocument:
     positions: dict[Path_, Located] = field(default_factory=dict)
     problems: list[Diagnostic] = field(default_factory=list)
     suppressions: dict[int, frozenset[str]] = field(default_factory=dict)
+    suppression_refs: list[tuple[str, Span]] = field(default_factory=list)
+    """Every rule named in a suppression comment, with its span (unknown ones are reported)."""
 
     @property
     def path(self) -> str:

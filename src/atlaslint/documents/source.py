@@ -7,6 +7,7 @@ diagnostic with a position instead of an exception.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,7 @@ from atlaslint.diagnostics import Diagnostic, Severity
 from atlaslint.positions import LineIndex, Span
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+_LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 @dataclass
@@ -23,7 +25,9 @@ class SourceFile:
 
     ``text`` has line ends normalised to ``\\n`` and no BOM, so that offsets,
     lines and columns mean the same thing in every check. ``crlf`` and ``bom``
-    remember what to restore when ``--fix`` writes the file back.
+    remember what to restore when ``--fix`` writes the file back; ``line_ends``
+    holds each line's own ending when they are mixed (or lone CRs), so that a fix
+    changes the fixed words and not a single line ending besides.
     """
 
     path: str
@@ -33,6 +37,7 @@ class SourceFile:
     crlf: bool = False
     problems: list[Diagnostic] = field(default_factory=list)
     _index: LineIndex | None = None
+    line_ends: tuple[str, ...] | None = None
 
     @property
     def index(self) -> LineIndex:
@@ -46,7 +51,10 @@ class SourceFile:
 
     def encode(self, text: str) -> bytes:
         """Turn normalised text back into the file's own bytes (BOM, CRLF kept)."""
-        if self.crlf:
+        lines = text.split("\n") if self.line_ends is not None else []
+        if self.line_ends is not None and len(lines) == len(self.line_ends) + 1:
+            text = "".join(a + b for a, b in zip(lines, (*self.line_ends, ""), strict=True))
+        elif self.crlf:
             text = text.replace("\n", "\r\n")
         data = text.encode("utf-8")
         return b"\xef\xbb\xbf" + data if self.bom else data
@@ -133,7 +141,12 @@ def decode(path: str, data: bytes, fs_path: Path | None = None) -> SourceFile:
             ],
         )
     crlf = "\r\n" in text
-    return SourceFile(path, fs_path, _normalise(text), bom=bom, crlf=crlf)
+    source = SourceFile(path, fs_path, _normalise(text), bom=bom, crlf=crlf)
+    if "\r" in text:
+        ends = tuple(_LINE_END.findall(text))
+        if any(end != "\r\n" for end in ends):  # mixed, or lone CRs: keep each one
+            source.line_ends = ends
+    return source
 
 
 def _unreadable(path: str, fs_path: Path, reason: str) -> SourceFile:

@@ -150,9 +150,12 @@ def scalar(tag: str, value: str) -> Any:
     return value
 
 
-def _suppressions(text: str) -> dict[int, frozenset[str]]:
+def _suppressions(
+    text: str, refs: list[tuple[str, Span]] | None = None
+) -> dict[int, frozenset[str]]:
     """``# atlaslint: disable=RULE`` comments: the line they sit on (and the next one
-    when the comment stands alone on its line)."""
+    when the comment stands alone on its line). Each rule named is added to ``refs``
+    with its exact span, so that an unknown one can be reported."""
     found: dict[int, frozenset[str]] = {}
     if "atlaslint:" not in text:
         return found
@@ -163,6 +166,11 @@ def _suppressions(text: str) -> dict[int, frozenset[str]]:
             found[number] = found.get(number, frozenset()) | rules
             if not line[: match.start()].strip():
                 found[number + 1] = found.get(number + 1, frozenset()) | rules
+            if refs is not None:
+                for token in re.finditer(r"[^,\s]+", match.group(1)):
+                    column = match.start(1) + token.start() + 1
+                    span = Span(number, column, number, column + len(token.group()))
+                    refs.append((token.group(), span))
     return found
 
 
@@ -254,5 +262,5 @@ def load_yaml(source: SourceFile) -> DataDocument:
                 f"document expands to over {MAX_NODES:,} nodes (an alias bomb?); refused",
             )
         )
-    doc.suppressions = _suppressions(text)
+    doc.suppressions = _suppressions(text, doc.suppression_refs)
     return doc
