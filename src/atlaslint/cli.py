@@ -193,7 +193,8 @@ def _read_stdin(filename: str, settings: Settings) -> tuple[Unit | None, dict[st
     from atlaslint.discovery import Walker, stdin_unit
 
     binary = getattr(sys.stdin, "buffer", None)
-    data = binary.read() if binary is not None else sys.stdin.read().encode()
+    limit = settings.max_file_size + 1  # enough to know it is too large; never endless
+    data = binary.read(limit) if binary is not None else sys.stdin.read(limit).encode()
     given = {filename: data.decode("utf-8", errors="replace")}
     if settings.force_exclude and Walker(settings).excluded_anywhere(Path(filename)):
         return None, given, False

@@ -9,12 +9,14 @@ link loop cannot trap it).
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from atlaslint.fsutil import real_path
 from atlaslint.settings import ALWAYS_SKIPPED, Settings
 from atlaslint.units import FRAMEWORK, PROFILE, RECORD, Unit
 
@@ -60,7 +62,7 @@ class Discovery:
     _seen: set[tuple[str, Path]] = field(default_factory=set)
 
     def add(self, unit: Unit) -> None:
-        key = (unit.kind, unit.fs_path.resolve())
+        key = (unit.kind, real_path(unit.fs_path))
         if key not in self._seen:
             self._seen.add(key)
             self.units.append(unit)
@@ -71,11 +73,11 @@ class Walker:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.root = settings.root.resolve()
+        self.root = real_path(settings.root)
 
     def _relative(self, path: Path) -> str | None:
         try:
-            return path.resolve().relative_to(self.root).as_posix()
+            return real_path(path).relative_to(self.root).as_posix()
         except ValueError:
             return None
 
@@ -95,7 +97,7 @@ class Walker:
         """Is ``path`` or a folder above it (up to the root) excluded? (``--force-exclude``)"""
         if self.excluded(path, path.is_dir()):
             return True
-        resolved = path.resolve()
+        resolved = real_path(path)
         for parent in resolved.parents:
             if parent == self.root or self.root not in parent.parents:
                 break
@@ -138,6 +140,17 @@ class Walker:
                     yield Unit(kind, _join(shown, name) if shown else name, path)
 
 
+def _check_readable(display: str, path: Path) -> None:
+    """A named file that cannot be opened stops the run (exit 2) with one line."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        reason = "broken symbolic link" if exc.errno == errno.ENOENT else exc.strerror
+        raise PathError(f"{display}: cannot read: {reason}") from None
+    if not os.access(path, os.R_OK):
+        raise PathError(f"{display}: permission denied")
+
+
 def discover(named: Iterable[tuple[str, Path]], settings: Settings) -> Discovery:
     """Units for the named paths; raises :class:`PathError` for a missing path."""
     found = Discovery()
@@ -153,6 +166,7 @@ def discover(named: Iterable[tuple[str, Path]], settings: Settings) -> Discovery
             for unit in walker.walk(path, display):
                 found.add(unit)
         elif path.is_file() or path.is_symlink():
+            _check_readable(display, path)
             kind = kind_of_file(path, explicit=True)
             if kind is None:
                 found.skipped.append(display)

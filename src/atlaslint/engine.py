@@ -18,6 +18,7 @@ from atlaslint.checks.sink import Sink
 from atlaslint.checks.xref import check_xref
 from atlaslint.diagnostics import Diagnostic, Severity
 from atlaslint.discovery import discover, universe
+from atlaslint.fsutil import real_path
 from atlaslint.positions import Span
 from atlaslint.settings import Settings
 from atlaslint.suppress import filter_suppressed
@@ -83,18 +84,42 @@ def check_unit(unit: Unit, settings: Settings) -> UnitResult:
         return UnitResult([], IndexEntry(unit.kind))
     try:
         return checker(unit, settings)
-    except Exception as exc:  # one broken check must not lose every other finding
-        frame = traceback.extract_tb(exc.__traceback__)[-1]
-        where = f"{Path(frame.filename).name}:{frame.lineno}"
-        path = unit.display if unit.kind != PROFILE else f"{unit.display.rstrip('/')}/SOUL.md"
-        sink = Sink(settings.registry)
-        sink.emit(
-            path,
-            Span.point(1, 1),
-            "internal/error",
-            f"internal error in the {unit.kind} checks ({where}): {type(exc).__name__}: {exc}",
-        )
-        return UnitResult(sink.items, IndexEntry(unit.kind))
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # one broken check must not lose every other finding
+        # (BaseException: a panic in a Rust extension arrives as pyo3's PanicException)
+        return UnitResult([internal_error(unit, exc, settings)], IndexEntry(unit.kind))
+
+
+def _culprit(exc: BaseException) -> str:
+    """The check that failed: the innermost frame in ``atlaslint/checks`` (else in
+    ``atlaslint/kinds``, else anywhere in atlaslint, else the last frame)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    package = Path(__file__).resolve().parent
+    for folder in (package / "checks", package / "kinds", package):
+        for frame in reversed(frames):
+            if Path(frame.filename).resolve().is_relative_to(folder):
+                module = Path(frame.filename).resolve().relative_to(package).with_suffix("")
+                name = ".".join(module.parts)
+                return f"{name}.{frame.name} ({Path(frame.filename).name}:{frame.lineno})"
+    last = frames[-1] if frames else None
+    return f"{last.name} ({Path(last.filename).name}:{last.lineno})" if last else "unknown"
+
+
+def internal_error(unit: Unit, exc: BaseException, settings: Settings) -> Diagnostic:
+    """An exception in a unit's checks as an ``internal/error`` diagnostic naming the check."""
+    path = unit.display if unit.kind != PROFILE else f"{unit.display.rstrip('/')}/SOUL.md"
+    message = str(exc).splitlines()[0][:200] if str(exc) else ""
+    sink = Sink(settings.registry)
+    sink.emit(
+        path,
+        Span.point(1, 1),
+        "internal/error",
+        f"internal error in check {_culprit(exc)}: {type(exc).__name__}"
+        + (f": {message}" if message else "")
+        + " (please report it with this file)",
+    )
+    return sink.items[0]
 
 
 def count_files(unit: Unit) -> int:
@@ -120,7 +145,7 @@ def judge(diagnostics: list[Diagnostic], settings: Settings) -> list[Diagnostic]
             relative = relative_cache.get(diag.path)
             if relative is None:
                 try:
-                    relative = Path(diag.path).resolve().relative_to(root).as_posix()
+                    relative = real_path(diag.path).relative_to(root).as_posix()
                 except ValueError:
                     relative = diag.path
                 relative_cache[diag.path] = relative
@@ -177,18 +202,23 @@ def check_paths(
         grammar.close()
     diagnostics: list[Diagnostic] = []
     entries: list[tuple[IndexEntry, bool]] = []
-    target_keys = {(u.kind, u.fs_path.resolve()) for u in targets}
+    target_keys = {(u.kind, real_path(u.fs_path)) for u in targets}
     for result in results:
         diagnostics.extend(result.diagnostics)
         entries.append((result.index, True))
     indexers = _indexers()
     if any(u.kind in (PROFILE, FRAMEWORK) for u in targets):
         for unit in universe(settings):
-            if (unit.kind, unit.fs_path.resolve()) in target_keys:
+            if (unit.kind, real_path(unit.fs_path)) in target_keys:
                 continue
             indexer = indexers.get(unit.kind)
             if indexer is not None:
-                entries.append((indexer(unit, settings), False))
+                try:
+                    entries.append((indexer(unit, settings), False))
+                except (KeyboardInterrupt, SystemExit):
+                    raise
+                except BaseException as exc:  # a file we only index must not stop the run
+                    diagnostics.append(internal_error(unit, exc, settings))
     sink = Sink(settings.registry)
     check_xref(entries, sink)
     lines = {path: found for r in results for path, found in r.suppressions.items()}

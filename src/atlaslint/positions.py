@@ -61,6 +61,13 @@ class LineIndex:
         end_line, end_column = self.position(end)
         return Span(line, column, end_line, end_column)
 
+    def char_span(self, offset: int) -> Span:
+        """The one character at ``offset`` - where a parser says "here" - or an empty
+        span at a line end or the end of the text, so the span never leaves its line."""
+        offset = max(0, min(offset, len(self.text)))
+        end = offset + 1 if offset < len(self.text) and self.text[offset] != "\n" else offset
+        return self.span(offset, end)
+
     def line_start(self, line: int) -> int:
         """Offset of the first character of a 1-based line."""
         return self._starts[min(max(line, 1), len(self._starts)) - 1]

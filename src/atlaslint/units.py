@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from atlaslint.diagnostics import Diagnostic
+from atlaslint.fsutil import real_path
 from atlaslint.positions import Span
 
 PROFILE, FRAMEWORK, RECORD = "profile", "framework", "record"
@@ -30,7 +31,7 @@ class Unit:
 
     @property
     def slug(self) -> str:
-        return self.fs_path.resolve().name
+        return real_path(self.fs_path).name
 
     def text_for(self, fs_path: Path) -> str | None:
         """The stdin text when it stands for ``fs_path`` (editors), else ``None``."""

@@ -15,6 +15,11 @@ from atlaslint.positions import Span
 
 Path_ = tuple[str | int, ...]
 
+MAX_DEPTH = 100
+"""Deepest nesting any loader accepts (a framework needs about 8). Beyond it the
+document is refused with ``syntax/too-deep``: parsers recurse per level, and a
+few kilobytes of ``[`` would otherwise crash or stall them."""
+
 
 @dataclass(slots=True)
 class Located:

@@ -1,8 +1,9 @@
-"""YAML through ruamel.yaml's composer (C parser when present), never its constructor.
+"""YAML through ruamel.yaml's parser (C when present), never its composer or constructor.
 
-We build plain Python values from the node graph ourselves: that keeps every
-key's and value's mark, reports duplicate keys instead of merging them, never
-constructs a tagged Python object, and bounds alias expansion.
+:mod:`yaml_compose` turns the parser's events into a node graph within fixed
+bounds (depth, alias expansion); we then build plain Python values ourselves:
+that keeps every key's and value's offsets, reports duplicate keys instead of
+merging them, and never constructs a tagged Python object.
 """
 
 from __future__ import annotations
@@ -14,34 +15,23 @@ from typing import Any
 from atlaslint.diagnostics import Diagnostic, Severity
 from atlaslint.documents.data import DataDocument, Located, Path_
 from atlaslint.documents.source import SourceFile
+from atlaslint.documents.yaml_compose import MAX_NODES, STD, ComposeError, Node, compose
 from atlaslint.positions import Span
 
-MAX_NODES = 200_000
-_STD = "tag:yaml.org,2002:"
+_STD = STD
 _SAFE_TAGS = {
     _STD + t for t in ("str", "null", "bool", "int", "float", "timestamp", "map", "seq", "merge")
 }
 _DISABLE = re.compile(r"#\s*atlaslint:\s*disable=([\w/*,\- ]+)")
-_yaml = None
-
-
-def _parser():
-    """One ruamel.yaml instance per process; imported lazily to keep start-up fast."""
-    global _yaml
-    if _yaml is None:
-        from ruamel.yaml import YAML
-
-        _yaml = YAML(typ="safe", pure=False)
-    return _yaml
 
 
 class _TooLarge(Exception):
     pass
 
 
-def _span(doc: DataDocument, node) -> tuple[Span, int, int]:
-    start = node.start_mark.index
-    end = node.end_mark.index
+def _span(doc: DataDocument, node: Node) -> tuple[Span, int, int]:
+    start = node.start
+    end = node.end
     text = doc.source.text or ""
     # Block scalars end after their trailing line breaks; the value ends earlier.
     while end > start and text[end - 1 : end] in ("\n", " "):
@@ -54,19 +44,17 @@ class _Builder:
         self.doc = doc
         self.count = 0
 
-    def problem(self, node, rule: str, message: str) -> None:
+    def problem(self, node: Node, rule: str, message: str) -> None:
         span, _, _ = _span(self.doc, node)
         self.doc.problems.append(Diagnostic(self.doc.path, span, rule, Severity.ERROR, message))
 
-    def build(self, node, path: Path_, key_span: Span | None = None) -> Any:
+    def build(self, node: Node, path: Path_, key_span: Span | None = None) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
             raise _TooLarge
         span, start, end = _span(self.doc, node)
         if path not in self.doc.positions:
-            self.doc.positions[path] = Located(
-                span, key_span, start, end, getattr(node, "style", None)
-            )
+            self.doc.positions[path] = Located(span, key_span, start, end, node.style)
         tag = node.tag
         if tag not in _SAFE_TAGS:
             self.problem(
@@ -90,7 +78,10 @@ class _Builder:
         any comments and blank lines that follow, which would stretch the span over them."""
         if node.id == "mapping":
             key_node, value_node = node.value[-1]
-            child = self.doc.positions.get((*path, key_node.value))
+            # a non-scalar key ("? [a]") was refused and recorded nothing
+            child = (
+                self.doc.positions.get((*path, key_node.value)) if key_node.id == "scalar" else None
+            )
             if child is not None and child.key != _span(self.doc, key_node)[0]:
                 child = None  # a duplicate key: the recorded entry is the first one
         else:
@@ -102,7 +93,7 @@ class _Builder:
             located.end = end
             located.value = self.doc.source.index.span(start, end)
 
-    def mapping(self, node, path: Path_) -> dict:
+    def mapping(self, node: Node, path: Path_) -> dict:
         out: dict = {}
         for key_node, value_node in node.value:
             if key_node.id != "scalar":
@@ -198,22 +189,43 @@ def load_yaml(source: SourceFile) -> DataDocument:
         )
         return doc
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    from ruamel.yaml.reader import ReaderError
 
+    index = source.index
     try:
-        node = _parser().compose(text)
+        node = compose(text)
+    except ComposeError as exc:
+        doc.problems.append(
+            Diagnostic(
+                source.path, index.char_span(exc.offset), exc.rule, Severity.ERROR, exc.message
+            )
+        )
+        return doc
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
         if exc.context and exc.problem:
             problem = f"{exc.problem} ({exc.context})"
         doc.problems.append(
             Diagnostic(
                 source.path,
-                Span(line, column, line, column + 1),
+                index.char_span(mark.index) if mark else Span.point(1, 1),
                 "syntax/yaml",
                 Severity.ERROR,
                 f"invalid YAML: {problem}",
+            )
+        )
+        return doc
+    except ReaderError as exc:
+        doc.problems.append(
+            Diagnostic(
+                source.path,
+                index.char_span(exc.position),
+                "syntax/yaml",
+                Severity.ERROR,
+                f"invalid YAML: character U+{exc.character:04X} is not allowed ({exc.reason})"
+                if isinstance(exc.character, int)
+                else f"invalid YAML: {exc.reason}",
             )
         )
         return doc

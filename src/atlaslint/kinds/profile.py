@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from atlaslint.checks import dates, grammar, phrases, schema, sections, style_structure
 from atlaslint.checks.sink import Sink
 from atlaslint.documents.data import DataDocument
@@ -45,9 +47,10 @@ class Profile:
         meta_fs = unit.fs_path / METADATA
         limit = settings.max_file_size
         soul_text, meta_text = unit.text_for(soul_fs), unit.text_for(meta_fs)
-        if soul_text is not None or soul_fs.is_file():
+        # lexists: a folder, a pipe or a broken link in its place is syntax/unreadable
+        if soul_text is not None or os.path.lexists(soul_fs):
             self.soul = load_markdown(read_source(self.soul_path, soul_fs, limit, soul_text))
-        if meta_text is not None or meta_fs.is_file():
+        if meta_text is not None or os.path.lexists(meta_fs):
             self.meta = load_yaml(read_source(self.meta_path, meta_fs, limit, meta_text))
 
     @property

@@ -470,6 +470,10 @@ def _compose(path: Path) -> tuple[Any, _Located]:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    from atlaslint.documents.yaml_compose import ComposeError
+    from atlaslint.documents.yaml_compose import compose as bounded_compose
+    from atlaslint.positions import LineIndex
+
     located = _Located(path)
     try:
         raw = path.read_bytes()
@@ -480,9 +484,15 @@ def _compose(path: Path) -> tuple[Any, _Located]:
     except UnicodeDecodeError as exc:
         raise PackError(path, 1, 1, f"rule pack is not valid UTF-8 (byte {exc.start})") from None
     try:
+        # Depth and alias bounds first: the C composer below crashes the interpreter
+        # on a few thousand levels of nesting (atlaslint.documents.yaml_compose).
+        bounded_compose(text)
         # The safe composer (libyaml when available) keeps node positions
         # and constructs nothing; _Located.convert builds the plain data.
         node = YAML(typ="safe").compose(text)
+    except ComposeError as exc:
+        line, column = LineIndex(text).position(exc.offset)
+        raise PackError(path, line, column, exc.message) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
