@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from atlaslint.diagnostics import Diagnostic
+from atlaslint.diagnostics import Diagnostic, Severity
 from atlaslint.documents.source import SourceFile
 from atlaslint.positions import Span
 
@@ -53,6 +53,22 @@ class DataDocument:
         return self.data is not None and not any(
             p.rule.startswith("syntax/") for p in self.problems
         )
+
+    def readable_text(self) -> str | None:
+        """The text to parse, or ``None`` after recording why there is none
+        (unreadable bytes, or an empty file)."""
+        if not self.source.ok:
+            self.problems.extend(self.source.problems)
+            return None
+        text = self.source.text or ""
+        if not text.strip():
+            self.problems.append(
+                Diagnostic(
+                    self.path, Span.point(1, 1), "syntax/empty", Severity.ERROR, "file is empty"
+                )
+            )
+            return None
+        return text
 
     def locate(self, path: Path_) -> Located:
         """The location of ``path``, or of its nearest ancestor that exists."""

@@ -151,16 +151,8 @@ class _Scanner:
 def load_json(source: SourceFile) -> DataDocument:
     """Parse JSON into a :class:`DataDocument`; syntax errors become diagnostics."""
     doc = DataDocument(source)
-    if not source.ok:
-        doc.problems.extend(source.problems)
-        return doc
-    text = source.text or ""
-    if not text.strip():
-        doc.problems.append(
-            Diagnostic(
-                source.path, Span.point(1, 1), "syntax/empty", Severity.ERROR, "file is empty"
-            )
-        )
+    text = doc.readable_text()
+    if text is None:
         return doc
     index = source.index
     try:

@@ -177,16 +177,8 @@ def _suppressions(
 def load_yaml(source: SourceFile) -> DataDocument:
     """Parse a YAML file into a :class:`DataDocument`; syntax errors become diagnostics."""
     doc = DataDocument(source)
-    if not source.ok:
-        doc.problems.extend(source.problems)
-        return doc
-    text = source.text or ""
-    if not text.strip():
-        doc.problems.append(
-            Diagnostic(
-                source.path, Span.point(1, 1), "syntax/empty", Severity.ERROR, "file is empty"
-            )
-        )
+    text = doc.readable_text()
+    if text is None:
         return doc
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
     from ruamel.yaml.reader import ReaderError
