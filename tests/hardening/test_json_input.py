@@ -67,7 +67,7 @@ def test_deep_nesting_is_refused_quickly(depth: int) -> None:
     """500 passes json.loads but not our bound; 100,000 makes json.loads recurse out."""
     started = time.perf_counter()
     found = problems("[" * depth + "]" * depth)
-    assert time.perf_counter() - started < 1.0
+    assert time.perf_counter() - started < 3.0
     assert [(r, s) for r, s, _ in found] == [("syntax/too-deep", Span(1, 101, 1, 102))]
 
 
