@@ -4,6 +4,7 @@ real profiles to mutate, and a runner for the command line."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -86,3 +87,16 @@ def edit(path: Path, old: str, new: str, count: int = 1) -> None:
 
 def find(diagnostics: list[dict], rule: str) -> list[dict]:
     return [d for d in diagnostics if d["rule"] == rule]
+
+
+# Hypothesis: a bounded number of examples in the default suite; a long run with
+# HYPOTHESIS_PROFILE=ci-long (or --hypothesis-profile=ci-long).
+from hypothesis import settings as hypothesis_settings  # noqa: E402
+
+hypothesis_settings.register_profile("default-suite", max_examples=40, deadline=None)
+hypothesis_settings.register_profile(
+    "ci-long",
+    parent=hypothesis_settings.get_profile("default-suite"),
+    max_examples=1000,
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default-suite"))

@@ -111,7 +111,9 @@ def test_force_exclude(cli, atlas: Path) -> None:
 
 def test_discovered_upward_and_pyproject(cli, atlas: Path) -> None:
     config(
-        atlas, '[project]\nname = "x"\n\n[tool.atlaslint]\nignore = ["xref"]\n', "pyproject.toml"
+        atlas,
+        '[project]\nname = "x"\n\n[tool.atlaslint]\nignore = ["xref", "style"]\n',
+        "pyproject.toml",
     )
     run = cli("check", ".", "--format", "json", cwd=atlas / "drafts" / "border-agent")
     assert [d["rule"] for d in run.diagnostics] == ["schema/enum"]

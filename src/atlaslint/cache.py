@@ -36,6 +36,7 @@ import hashlib
 import io
 import os
 import pickle
+import stat as stat_module
 import time
 from pathlib import Path
 from typing import Any
@@ -83,12 +84,16 @@ def content_digest(unit: Unit, max_bytes: int) -> bytes | None:
     digest = hashlib.blake2b(digest_size=20)
     for path in unit_files(unit):
         try:
-            size = os.stat(path).st_size
+            info = os.stat(path)
         except FileNotFoundError:
             digest.update(b"\x00missing\x00")
             continue
         except OSError:
             return None
+        if not stat_module.S_ISREG(info.st_mode):  # a FIFO or device: never read it
+            digest.update(f"\x00special {stat_module.S_IFMT(info.st_mode)}\x00".encode())
+            continue
+        size = info.st_size
         if size > max_bytes:
             digest.update(f"\x00large {size}\x00".encode())
             continue
@@ -125,6 +130,8 @@ def file_signature(unit: Unit, now: float) -> Signature | None:
             found.append(None)
             continue
         except OSError:
+            return None
+        if not stat_module.S_ISREG(stat.st_mode):
             return None
         if stat.st_mtime_ns > limit or stat.st_ctime_ns > limit:
             return None
@@ -353,6 +360,15 @@ def rebase(value: Any, old: str, new: str) -> Any:
         if all(a is b for a, b in zip(items, value, strict=True)):
             return value
         return items if isinstance(value, list) else tuple(items)
+    if isinstance(value, dict):  # e.g. suppressions by path
+        moved_dict = {
+            (_move(k, old, new) if isinstance(k, str) else k): rebase(v, old, new)
+            for k, v in value.items()
+        }
+        same = all(
+            a == b and moved_dict[a] is value[b] for a, b in zip(moved_dict, value, strict=True)
+        )
+        return value if same else moved_dict
     return value
 
 

@@ -80,6 +80,8 @@ def main() -> None:
     default=None,
     help="Honour exclude globs even for files named explicitly (pre-commit, editors).",
 )
+@click.option("--fix", is_flag=True, help="Apply safe fixes in place, then report what remains.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; change nothing.")
 @click.option(
     "-j",
     "--jobs",
@@ -110,6 +112,8 @@ def check(
     jobs: int | None,
     no_cache: bool,
     cache_dir: str | None,
+    fix: bool = False,
+    diff: bool = False,
 ) -> None:
     """Check PATHS (files or folders; default: the current folder)."""
     from atlaslint.config import ConfigError, resolve_settings
@@ -125,6 +129,8 @@ def check(
         _fail("--stdin-filename reads stdin: give '-' as the only path")
     if from_stdin and not stdin_filename:
         _fail("reading from stdin ('-') needs --stdin-filename PATH")
+    if from_stdin and (fix or diff):
+        _fail("--fix and --diff change files on disk; they do not read stdin")
     named = [] if from_stdin else [(p, Path(p)) for p in (paths or (".",))]
     located = [Path(stdin_filename)] if from_stdin and stdin_filename else [p for _, p in named]
     overrides = {
@@ -144,6 +150,8 @@ def check(
         stdin, given, unknown = None, {}, False
         if from_stdin and stdin_filename:
             stdin, given, unknown = _read_stdin(stdin_filename, settings)
+        if fix or diff:
+            fixed = _apply_fixes(named, settings, diff)
         result = check_paths(named, settings, progress, stdin=stdin)
         if unknown:
             result.skipped.append(str(stdin_filename))
@@ -174,10 +182,27 @@ def check(
             output_file.write_text(report, encoding="utf-8")
         except OSError as exc:
             _fail(f"{output_file}: cannot write the report: {exc.strerror or exc}")
-    if result.internal_errors or result.failed:
+    if fix:
+        click.echo(fixed.summary(dry_run=False), err=True)
+    if result.internal_errors or result.failed or (fix and fixed.errors):
         sys.exit(EXIT_TROUBLE)
     failing = any(d.severity >= settings.fail_level for d in result.diagnostics)
     sys.exit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+def _apply_fixes(named: list[tuple[str, Path]], settings: Settings, diff: bool):
+    """``--fix``: fix the files (from a fresh check; the report that follows checks the
+    fixed files). ``--diff``: print what would change and exit, 1 when anything would."""
+    from atlaslint.fixes import fix_paths
+
+    fixed = fix_paths(named, settings, write=not diff)
+    for error in fixed.errors:
+        click.echo(f"atlaslint: {error}", err=True)
+    if diff:
+        click.echo(fixed.diff(), nl=False)
+        click.echo(fixed.summary(dry_run=True), err=True)
+        sys.exit(EXIT_FINDINGS if fixed.files else EXIT_OK)
+    return fixed
 
 
 def _read_stdin(filename: str, settings: Settings) -> tuple[Unit | None, dict[str, str], bool]:
@@ -186,7 +211,8 @@ def _read_stdin(filename: str, settings: Settings) -> tuple[Unit | None, dict[st
     from atlaslint.discovery import Walker, stdin_unit
 
     binary = getattr(sys.stdin, "buffer", None)
-    data = binary.read() if binary is not None else sys.stdin.read().encode()
+    limit = settings.max_file_size + 1  # enough to know it is too large; never endless
+    data = binary.read(limit) if binary is not None else sys.stdin.read(limit).encode()
     given = {filename: data.decode("utf-8", errors="replace")}
     if settings.force_exclude and Walker(settings).excluded_anywhere(Path(filename)):
         return None, given, False

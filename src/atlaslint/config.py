@@ -19,6 +19,7 @@ from atlaslint.checks.sink import Sink
 from atlaslint.documents.data import DataDocument, Located
 from atlaslint.documents.source import read_source
 from atlaslint.documents.yaml_loader import load_yaml
+from atlaslint.fsutil import real_path
 from atlaslint.positions import Span
 from atlaslint.settings import Settings
 
@@ -148,7 +149,7 @@ def project_root(config_path: Path | None, paths: Sequence[Path]) -> Path:
     """The folder holding the config, else the git work tree, else the common parent."""
     if config_path is not None:
         return config_path.parent.resolve()
-    resolved = [_atlas_folder(p.resolve()) for p in paths] or [Path.cwd().resolve()]
+    resolved = [_atlas_folder(real_path(p)) for p in paths] or [Path.cwd().resolve()]
     found = git_root(resolved[0])
     if found is not None and all(found in (p, *p.parents) for p in resolved):
         return found
@@ -163,7 +164,7 @@ def resolve_settings(
 ) -> Settings:
     """Settings from the discovered (or given) config file plus command-line overrides."""
     if config is None:
-        start = paths[0].resolve() if paths else Path.cwd()
+        start = real_path(paths[0]) if paths else Path.cwd()
         config = find_config(start if start.exists() else Path.cwd())
     elif not config.is_file():
         raise ConfigError(f"{config}: config file not found")

@@ -9,6 +9,7 @@ link loop cannot trap it).
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
 import re
@@ -16,7 +17,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from atlaslint.fspaths import real_path, relative_to
+from atlaslint.fspaths import real_path as real_text
+from atlaslint.fspaths import relative_to
+from atlaslint.fsutil import real_path
 from atlaslint.settings import ALWAYS_SKIPPED, Settings
 from atlaslint.units import FRAMEWORK, PROFILE, RECORD, Unit
 
@@ -79,7 +82,7 @@ class Discovery:
 
     def add(self, unit: Unit, real: str | None = None) -> None:
         """Add a unit unless already found (``real``: its real path, when known)."""
-        key = (unit.kind, real if real is not None else real_path(unit.fs_path))
+        key = (unit.kind, real if real is not None else real_text(unit.fs_path))
         if key not in self._seen:
             self._seen.add(key)
             self.units.append(unit)
@@ -90,7 +93,7 @@ class Walker:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.root = settings.root.resolve()
+        self.root = real_path(settings.root)
         self._root = str(self.root)
         self._relatives: dict[str, str | None] = {}
         self._include = _globs(settings.include)
@@ -118,7 +121,7 @@ class Walker:
         """Is ``path`` or a folder above it (up to the root) excluded? (``--force-exclude``)"""
         if self.excluded(path, path.is_dir()):
             return True
-        resolved = path.resolve()
+        resolved = real_path(path)
         for parent in resolved.parents:
             if parent == self.root or self.root not in parent.parents:
                 break
@@ -154,7 +157,7 @@ class Walker:
         folder's real path) instead of resolving every file: a linked folder is
         never entered, so below the walked folder only a linked file can move.
         """
-        top = real_path(folder)
+        top = real_text(folder)
         start = os.fspath(folder)
         for current, dirs, files, links in _scan(start):
             rel = current[len(start) :].lstrip(os.sep)
@@ -190,7 +193,7 @@ class Walker:
                     continue
                 if self._included_relative(relative, path):
                     unit = Unit(kind, _join(shown, name) if shown else name, path)
-                    real = real_path(path) if name in links else os.path.join(real_dir, name)
+                    real = real_text(path) if name in links else os.path.join(real_dir, name)
                     yield unit, real
 
     def _relative_text(self, real: str) -> str | None:
@@ -243,6 +246,17 @@ def _scan(top: str) -> Iterator[tuple[str, list[str], list[str], frozenset[str]]
             yield from _scan(os.path.join(top, name))
 
 
+def _check_readable(display: str, path: Path) -> None:
+    """A named file that cannot be opened stops the run (exit 2) with one line."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        reason = "broken symbolic link" if exc.errno == errno.ENOENT else exc.strerror
+        raise PathError(f"{display}: cannot read: {reason}") from None
+    if not os.access(path, os.R_OK):
+        raise PathError(f"{display}: permission denied")
+
+
 def discover(named: Iterable[tuple[str, Path]], settings: Settings) -> Discovery:
     """Units for the named paths; raises :class:`PathError` for a missing path."""
     found = Discovery()
@@ -258,6 +272,7 @@ def discover(named: Iterable[tuple[str, Path]], settings: Settings) -> Discovery
             for unit, real in walker.walk_real(path, display):
                 found.add(unit, real)
         elif path.is_file() or path.is_symlink():
+            _check_readable(display, path)
             kind = kind_of_file(path, explicit=True)
             if kind is None:
                 found.skipped.append(display)

@@ -7,7 +7,6 @@ the small index every unit returns.
 
 from __future__ import annotations
 
-import functools
 import os
 import traceback
 from collections.abc import Callable, Sequence
@@ -21,9 +20,11 @@ from atlaslint.checks.xref import check_xref
 from atlaslint.diagnostics import Diagnostic, Severity
 from atlaslint.discovery import discover, universe_real
 from atlaslint.fspaths import forget as forget_real_paths
-from atlaslint.fspaths import real_path
+from atlaslint.fspaths import real_path as real_text
+from atlaslint.fsutil import real_path
 from atlaslint.positions import Span
 from atlaslint.settings import Settings
+from atlaslint.suppress import filter_suppressed
 from atlaslint.units import FRAMEWORK, PROFILE, RECORD, IndexEntry, Unit, UnitResult
 
 if TYPE_CHECKING:
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
 Checker = Callable[[Unit, Settings], UnitResult]
 
 
-@functools.cache
 def _checkers() -> dict[str, Checker]:
     from atlaslint.kinds.profile import check_profile
 
@@ -52,7 +52,6 @@ def _checkers() -> dict[str, Checker]:
     return table
 
 
-@functools.cache
 def _indexers() -> dict[str, Callable[[Unit, Settings], IndexEntry]]:
     from atlaslint.kinds.profile import index_profile
 
@@ -91,18 +90,42 @@ def check_unit(unit: Unit, settings: Settings) -> UnitResult:
         return UnitResult([], IndexEntry(unit.kind))
     try:
         return checker(unit, settings)
-    except Exception as exc:  # one broken check must not lose every other finding
-        frame = traceback.extract_tb(exc.__traceback__)[-1]
-        where = f"{Path(frame.filename).name}:{frame.lineno}"
-        path = unit.display if unit.kind != PROFILE else f"{unit.display.rstrip('/')}/SOUL.md"
-        sink = Sink(settings.registry)
-        sink.emit(
-            path,
-            Span.point(1, 1),
-            "internal/error",
-            f"internal error in the {unit.kind} checks ({where}): {type(exc).__name__}: {exc}",
-        )
-        return UnitResult(sink.items, IndexEntry(unit.kind))
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # one broken check must not lose every other finding
+        # (BaseException: a panic in a Rust extension arrives as pyo3's PanicException)
+        return UnitResult([internal_error(unit, exc, settings)], IndexEntry(unit.kind))
+
+
+def _culprit(exc: BaseException) -> str:
+    """The check that failed: the innermost frame in ``atlaslint/checks`` (else in
+    ``atlaslint/kinds``, else anywhere in atlaslint, else the last frame)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    package = Path(__file__).resolve().parent
+    for folder in (package / "checks", package / "kinds", package):
+        for frame in reversed(frames):
+            if Path(frame.filename).resolve().is_relative_to(folder):
+                module = Path(frame.filename).resolve().relative_to(package).with_suffix("")
+                name = ".".join(module.parts)
+                return f"{name}.{frame.name} ({Path(frame.filename).name}:{frame.lineno})"
+    last = frames[-1] if frames else None
+    return f"{last.name} ({Path(last.filename).name}:{last.lineno})" if last else "unknown"
+
+
+def internal_error(unit: Unit, exc: BaseException, settings: Settings) -> Diagnostic:
+    """An exception in a unit's checks as an ``internal/error`` diagnostic naming the check."""
+    path = unit.display if unit.kind != PROFILE else f"{unit.display.rstrip('/')}/SOUL.md"
+    message = str(exc).splitlines()[0][:200] if str(exc) else ""
+    sink = Sink(settings.registry)
+    sink.emit(
+        path,
+        Span.point(1, 1),
+        "internal/error",
+        f"internal error in check {_culprit(exc)}: {type(exc).__name__}"
+        + (f": {message}" if message else "")
+        + " (please report it with this file)",
+    )
+    return sink.items[0]
 
 
 def index_unit(unit: Unit, settings: Settings) -> UnitResult:
@@ -112,9 +135,12 @@ def index_unit(unit: Unit, settings: Settings) -> UnitResult:
         return UnitResult([], IndexEntry(unit.kind))
     try:
         return UnitResult([], indexer(unit, settings))
-    except Exception:  # its own run reports the problem; here it only lacks an index
-        slug = unit.slug if unit.kind == PROFILE else None
-        return UnitResult([], IndexEntry(unit.kind, slug=slug))
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # a file we only index must not stop the run
+        # An empty entry adds nothing to cross-file rules; the error is not cached.
+        error = internal_error(unit, exc, settings)
+        return UnitResult([error], IndexEntry(unit.kind), cacheable=False)
 
 
 def count_files(unit: Unit) -> int:
@@ -141,7 +167,7 @@ def judge(diagnostics: list[Diagnostic], settings: Settings) -> list[Diagnostic]
             relative = relative_cache.get(diag.path)
             if relative is None:
                 try:
-                    relative = Path(diag.path).resolve().relative_to(root).as_posix()
+                    relative = real_path(diag.path).relative_to(root).as_posix()
                 except ValueError:
                     relative = diag.path
                 relative_cache[diag.path] = relative
@@ -171,11 +197,12 @@ def run_units(
 
 def index_units(
     units: Sequence[Unit], settings: Settings, cache: ResultCache | None = None
-) -> list[IndexEntry]:
-    """Index entries of units not reported on, in order (cached and parallel as above)."""
+) -> list[UnitResult]:
+    """Index entries of units not reported on, in order (cached and parallel as above);
+    a unit that could not be indexed has an empty entry and an ``internal/error``."""
     from atlaslint.parallel import INDEX, run_tasks
 
-    return [r.index for r in run_tasks([(u, INDEX) for u in units], settings, cache, settings.jobs)]
+    return run_tasks([(u, INDEX) for u in units], settings, cache, settings.jobs)
 
 
 def _open_cache(settings: Settings) -> ResultCache | None:
@@ -186,8 +213,8 @@ def _open_cache(settings: Settings) -> ResultCache | None:
 
 def _walks_root(named: Sequence[tuple[str, Path]], settings: Settings) -> bool:
     """Does a named folder cover the whole project root (so the universe is the targets)?"""
-    root = str(settings.root.resolve())
-    return any(path.is_dir() and real_path(path) == root for _, path in named)
+    root = str(real_path(settings.root))
+    return any(path.is_dir() and real_text(path) == root for _, path in named)
 
 
 def checked_files(unit: Unit) -> list[str]:
@@ -234,12 +261,15 @@ def check_paths(
             for unit, real in universe_real(settings)
             if unit.kind in indexers and (unit.kind, real) not in target_keys
         ]
-        entries.extend((entry, False) for entry in index_units(others, settings, cache))
+        for indexed in index_units(others, settings, cache):
+            entries.append((indexed.index, False))
+            diagnostics.extend(indexed.diagnostics)  # a file we only index failed to load
     if cache is not None:
         cache.flush()
     sink = Sink(settings.registry)
     check_xref(entries, sink)
-    diagnostics.extend(sink.items)
+    lines = {path: found for r in results for path, found in r.suppressions.items()}
+    diagnostics.extend(filter_suppressed(sink.items, lines))
     judged = judge(diagnostics, settings)
     if stdin is not None and stdin.kind == PROFILE:
         # An editor asked about one buffer: report that file, not its sibling on disk.

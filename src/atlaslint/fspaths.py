@@ -14,26 +14,34 @@ import os
 from pathlib import Path
 
 
+def _realpath(path: str) -> str:
+    """``os.path.realpath`` that never raises (a link loop, an odd name)."""
+    try:
+        return os.path.realpath(path)
+    except (OSError, RuntimeError, ValueError):
+        return os.path.abspath(path)
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def _real_folder(folder: str) -> str:
     """Real path of an absolute, normalised folder: its parent's plus its name."""
     parent, name = os.path.split(folder)
     if not name or parent == folder:
-        return os.path.realpath(folder)
+        return _realpath(folder)
     joined = os.path.join(_real_folder(parent), name)
-    return os.path.realpath(joined) if os.path.islink(joined) else joined
+    return _realpath(joined) if os.path.islink(joined) else joined
 
 
 def real_path(path: str | os.PathLike[str]) -> str:
-    """The same string as ``os.path.realpath(path)`` (and ``Path(path).resolve()``)."""
+    """The same string as ``os.path.realpath(path)`` (``fsutil.real_path``, as text)."""
     text = os.fspath(path)
     head, tail = os.path.split(text)
     if not tail or tail in (".", "..") or ".." in Path(head).parts:
-        return os.path.realpath(text)
+        return _realpath(text)
     folder = head if os.path.isabs(head) else os.path.join(os.getcwd(), head)
     parent = _real_folder(os.path.normpath(folder))
     joined = os.path.join(parent, tail)
-    return os.path.realpath(joined) if os.path.islink(joined) else joined
+    return _realpath(joined) if os.path.islink(joined) else joined
 
 
 def relative_to(path: str | os.PathLike[str], root: str) -> str | None:

@@ -70,6 +70,13 @@ class LineIndex:
         end_line = bisect.bisect_right(starts, end) - 1
         return Span(line + 1, start - first + 1, end_line + 1, end - starts[end_line] + 1)
 
+    def char_span(self, offset: int) -> Span:
+        """The one character at ``offset`` - where a parser says "here" - or an empty
+        span at a line end or the end of the text, so the span never leaves its line."""
+        offset = max(0, min(offset, len(self.text)))
+        end = offset + 1 if offset < len(self.text) and self.text[offset] != "\n" else offset
+        return self.span(offset, end)
+
     def line_start(self, line: int) -> int:
         """Offset of the first character of a 1-based line."""
         return self._starts[min(max(line, 1), len(self._starts)) - 1]

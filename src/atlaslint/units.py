@@ -78,3 +78,6 @@ class UnitResult:
     such a result must not be cached as if it were complete."""
     failed: bool = False
     """A check the config requires could not run: the run exits 2."""
+    suppressions: dict[str, dict[int, frozenset[str]]] = field(default_factory=dict)
+    """Line suppressions of the unit's YAML files (path -> line -> rules), so that
+    cross-file findings (xref) on those lines honour them too."""

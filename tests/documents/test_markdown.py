@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from atlaslint.documents.markdown import load_markdown
+from atlaslint.documents.markdown import ByteMap, load_markdown
 from atlaslint.documents.source import decode
 from atlaslint.positions import Span
 from tests.conftest import SHARED
@@ -48,3 +50,14 @@ def test_word_counts_match_the_seed_record():
     assert [doc.section_markdown(s) for s in doc.sections] == [
         s["markdown"] for s in record["sections"]
     ]
+
+
+@given(st.text(alphabet=st.sampled_from("ab \n*é—😀ü"), max_size=60))
+def test_byte_map_agrees_with_encoding(text):
+    """Every character boundary's byte offset maps back to that character offset."""
+    byte_map = ByteMap(text)
+    offset = 0
+    for index, char in enumerate(text):
+        assert byte_map.char(offset) == index
+        offset += len(char.encode("utf-8"))
+    assert byte_map.char(offset) == len(text)

@@ -49,8 +49,11 @@ def test_check_examples_has_no_errors(cli):
     assert run.json["summary"]["errors"] == 0
     assert run.exit_code == 0
     assert run.json["summary"]["files"] == 4  # framework, SOUL.md, metadata.yaml, record
-    rules = {d["rule"] for d in run.diagnostics}
+    rules = {d["rule"] for d in run.diagnostics if d["severity"] != "info"}
     assert rules <= {"xref/unknown-slug"}  # the example profile's related slugs
+    # info only: the real profile it copies runs 2,218 words, over the guide's 2,200
+    infos = {d["rule"] for d in run.diagnostics if d["severity"] == "info"}
+    assert infos <= {"style/profile-length"}
 
 
 def test_example_framework_is_clean(cli):

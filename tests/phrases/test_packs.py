@@ -608,4 +608,6 @@ def test_worst_case_inputs_with_every_shipped_rule(packs: dict[str, Pack]) -> No
         for pack in packs.values():
             for _ in pack.scan(text):
                 pass
-    assert time.perf_counter() - started < 0.5
+    assert (
+        time.perf_counter() - started < 3.0
+    )  # bounded: catastrophic backtracking would take minutes

@@ -274,4 +274,6 @@ def test_worst_case_templates_run_in_linear_time(text: str) -> None:
     for template in templates:
         find_template(plan_template(template), compile_lowered(template), index, index.lowered)
         list(compile_template(template).finditer(text))  # the whole-text fallback too
-    assert time.perf_counter() - started < 0.5
+    assert (
+        time.perf_counter() - started < 3.0
+    )  # bounded: catastrophic backtracking would take minutes

@@ -11,6 +11,7 @@ import difflib
 import functools
 import json
 from typing import Any
+from urllib.parse import urljoin
 
 from atlaslint.checks.sink import Sink
 from atlaslint.documents.data import DataDocument, Path_
@@ -69,12 +70,46 @@ def _registry():
 @functools.cache
 def validator(name: str):
     """The compiled validator of a packaged schema (once per process)."""
+    schema = json.loads((data_dir("schemas") / name).read_text(encoding="utf-8"))
+    return compile_schema(schema, name)
+
+
+def _refs(node: Any) -> list[str]:
+    """Every ``$ref`` in a schema, found without recursion."""
+    found, stack = [], [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            ref = item.get("$ref")
+            if isinstance(ref, str):
+                found.append(ref)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
+def compile_schema(schema: dict, name: str = "schema"):
+    """A validator for ``schema`` whose ``$ref``s all resolve among the packaged schemas.
+
+    A reference anywhere else (``https://...``, a file path) raises
+    :class:`RemoteRefError` here, before any validation; and the registry's
+    ``retrieve`` refuses every URI, so nothing is ever fetched.
+    """
     from jsonschema import Draft202012Validator
 
-    schema = json.loads((data_dir("schemas") / name).read_text(encoding="utf-8"))
+    registry = _registry()
+    base = schema.get("$id", "")
+    for ref in _refs(schema):
+        target = urljoin(base, ref.split("#", 1)[0]) if base else ref.split("#", 1)[0]
+        if target and target != base and target not in registry:
+            raise RemoteRefError(
+                f"{name}: $ref {ref!r} points outside the packaged schemas; "
+                "atlaslint never fetches schemas"
+            )
     return Draft202012Validator(
         inline_local_refs(schema),
-        registry=_registry(),
+        registry=registry,
         format_checker=Draft202012Validator.FORMAT_CHECKER,
     )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from atlaslint.diagnostics import Diagnostic, Fix
+from atlaslint.diagnostics import Diagnostic, Fix, Severity
 from atlaslint.positions import Span
 from atlaslint.registry import Registry, default_registry
 
@@ -22,10 +22,13 @@ class Sink:
         message: str,
         suggestion: str | None = None,
         fix: Fix | None = None,
+        *,
+        severity: Severity | None = None,
     ) -> None:
-        self.items.append(
-            Diagnostic(path, span, rule, self.registry.severity(rule), message, suggestion, fix)
-        )
+        """``severity`` replaces the rule's default where the rule's data sets one (a
+        structural style convention the atlas mostly does not follow is only info)."""
+        level = severity if severity is not None else self.registry.severity(rule)
+        self.items.append(Diagnostic(path, span, rule, level, message, suggestion, fix))
 
     def extend(self, diagnostics: list[Diagnostic]) -> None:
         self.items.extend(diagnostics)

@@ -9,11 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from atlaslint.diagnostics import Diagnostic
+from atlaslint.diagnostics import Diagnostic, Severity
 from atlaslint.documents.source import SourceFile
 from atlaslint.positions import Span
 
 Path_ = tuple[str | int, ...]
+
+MAX_DEPTH = 100
+"""Deepest nesting any loader accepts (a framework needs about 8). Beyond it the
+document is refused with ``syntax/too-deep``: parsers recurse per level, and a
+few kilobytes of ``[`` would otherwise crash or stall them."""
 
 
 @dataclass(slots=True)
@@ -36,6 +41,8 @@ class DataDocument:
     positions: dict[Path_, Located] = field(default_factory=dict)
     problems: list[Diagnostic] = field(default_factory=list)
     suppressions: dict[int, frozenset[str]] = field(default_factory=dict)
+    suppression_refs: list[tuple[str, Span]] = field(default_factory=list)
+    """Every rule named in a suppression comment, with its span (unknown ones are reported)."""
 
     @property
     def path(self) -> str:
@@ -46,6 +53,22 @@ class DataDocument:
         return self.data is not None and not any(
             p.rule.startswith("syntax/") for p in self.problems
         )
+
+    def readable_text(self) -> str | None:
+        """The text to parse, or ``None`` after recording why there is none
+        (unreadable bytes, or an empty file)."""
+        if not self.source.ok:
+            self.problems.extend(self.source.problems)
+            return None
+        text = self.source.text or ""
+        if not text.strip():
+            self.problems.append(
+                Diagnostic(
+                    self.path, Span.point(1, 1), "syntax/empty", Severity.ERROR, "file is empty"
+                )
+            )
+            return None
+        return text
 
     def locate(self, path: Path_) -> Located:
         """The location of ``path``, or of its nearest ancestor that exists."""

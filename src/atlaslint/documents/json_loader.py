@@ -2,24 +2,56 @@
 
 The standard library validates the syntax (its error gives the exact line and
 column); a small scanner over the same text then records where each value
-sits. Duplicate keys are reported instead of silently keeping the last one.
+sits. Duplicate keys are reported instead of silently keeping the last one;
+``NaN`` and ``Infinity`` (which ``json.loads`` accepts but JSON does not) are
+syntax errors; nesting beyond :data:`MAX_DEPTH` is refused.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import sys
 from json.decoder import scanstring
 from typing import Any
 
 from atlaslint.diagnostics import Diagnostic, Severity
-from atlaslint.documents.data import DataDocument, Located, Path_
+from atlaslint.documents.data import MAX_DEPTH, DataDocument, Located, Path_
 from atlaslint.documents.source import SourceFile
 from atlaslint.positions import Span
 
 _WS = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
 _LITERALS = {"true": True, "false": False, "null": None}
+_NOT_JSON = ("NaN", "Infinity", "-Infinity")
+_TOKENS = re.compile(r'"(?:[^"\\\n]|\\.)*"|[\[\]{}]|-?[0-9]+')
+
+
+class _Refused(Exception):
+    """The scanner met something it reports instead of reading on."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+def _locate(text: str, too_deep: bool = False, digits: int = 0) -> int | None:
+    """Offset of the first bracket nested beyond :data:`MAX_DEPTH` (``too_deep``) or of
+    the first number with more than ``digits`` digits, skipping strings. Used when
+    ``json.loads`` fails without saying where."""
+    depth = 0
+    for match in _TOKENS.finditer(text):
+        token = match.group()
+        first = token[0]
+        if first in "[{":
+            depth += 1
+            if too_deep and depth > MAX_DEPTH:
+                return match.start()
+        elif first in "]}":
+            depth -= 1
+        elif digits and first != '"' and len(token.lstrip("-")) > digits:
+            return match.start()
+    return None
 
 
 class _Scanner:
@@ -34,14 +66,33 @@ class _Scanner:
     def record(self, path: Path_, start: int, end: int, key: Span | None) -> None:
         self.doc.positions[path] = Located(self.index.span(start, end), key, start, end)
 
+    def refuse(self, start: int, end: int, rule: str, message: str) -> _Refused:
+        span = self.index.span(start, end)
+        return _Refused(Diagnostic(self.doc.path, span, rule, Severity.ERROR, message))
+
     def value(self, pos: int, path: Path_, key: Span | None) -> tuple[Any, int]:
         char = self.text[pos]
+        if char in "{[" and len(path) >= MAX_DEPTH:
+            raise self.refuse(
+                pos,
+                pos + 1,
+                "syntax/too-deep",
+                f"nested more than {MAX_DEPTH} levels deep; refused",
+            )
         if char == "{":
             result, end = self.obj(pos, path)
         elif char == "[":
             result, end = self.array(pos, path)
         elif char == '"':
             result, end = scanstring(self.text, pos + 1)
+        elif self.text.startswith(_NOT_JSON, pos):
+            word = next(w for w in _NOT_JSON if self.text.startswith(w, pos))
+            raise self.refuse(
+                pos,
+                pos + len(word),
+                "syntax/json",
+                f"invalid JSON: {word} is not a JSON number (write null or a string)",
+            )
         else:
             for word, literal in _LITERALS.items():
                 if self.text.startswith(word, pos):
@@ -100,53 +151,40 @@ class _Scanner:
 def load_json(source: SourceFile) -> DataDocument:
     """Parse JSON into a :class:`DataDocument`; syntax errors become diagnostics."""
     doc = DataDocument(source)
-    if not source.ok:
-        doc.problems.extend(source.problems)
+    text = doc.readable_text()
+    if text is None:
         return doc
-    text = source.text or ""
-    if not text.strip():
-        doc.problems.append(
-            Diagnostic(
-                source.path, Span.point(1, 1), "syntax/empty", Severity.ERROR, "file is empty"
-            )
-        )
-        return doc
+    index = source.index
     try:
         json.loads(text)
     except json.JSONDecodeError as exc:
-        doc.problems.append(
-            Diagnostic(
-                source.path,
-                Span(exc.lineno, exc.colno, exc.lineno, exc.colno + 1),
-                "syntax/json",
-                Severity.ERROR,
-                f"invalid JSON: {exc.msg}",
-            )
-        )
+        doc.problems.append(_error(source, index.char_span(exc.pos), f"invalid JSON: {exc.msg}"))
         return doc
     except RecursionError:
+        where = _locate(text, too_deep=True)
+        span = index.char_span(where) if where is not None else Span.point(1, 1)
         doc.problems.append(
-            Diagnostic(
-                source.path,
-                Span.point(1, 1),
-                "syntax/json",
-                Severity.ERROR,
-                "invalid JSON: nested too deeply",
-            )
+            _error(source, span, f"nested more than {MAX_DEPTH} levels deep; refused", "too-deep")
         )
+        return doc
+    except ValueError as exc:  # e.g. an integer over Python's digit limit
+        limit = sys.get_int_max_str_digits() if hasattr(sys, "get_int_max_str_digits") else 0
+        where = _locate(text, digits=limit) if limit else None
+        if where is None:
+            doc.problems.append(_error(source, Span.point(1, 1), f"invalid JSON: {exc}"))
+        else:
+            message = f"invalid JSON: a number longer than {limit:,} digits"
+            doc.problems.append(_error(source, index.char_span(where), message))
         return doc
     scanner = _Scanner(doc)
     try:
         doc.data, _ = scanner.value(scanner.ws(0), (), None)
-    except RecursionError:
+    except _Refused as refused:
         doc.data = None
-        doc.problems.append(
-            Diagnostic(
-                source.path,
-                Span.point(1, 1),
-                "syntax/json",
-                Severity.ERROR,
-                "invalid JSON: nested too deeply",
-            )
-        )
+        doc.positions.clear()
+        doc.problems.append(refused.diagnostic)
     return doc
+
+
+def _error(source: SourceFile, span: Span, message: str, rule: str = "json") -> Diagnostic:
+    return Diagnostic(source.path, span, f"syntax/{rule}", Severity.ERROR, message)

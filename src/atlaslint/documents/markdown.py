@@ -9,12 +9,18 @@ maps are UTF-8 byte offsets; :class:`ByteMap` turns them into character offsets.
 from __future__ import annotations
 
 import bisect
+import contextlib
+import html
+import itertools
+import os
 import re
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from atlaslint.diagnostics import Diagnostic, Severity
+from atlaslint.documents.data import MAX_DEPTH
 from atlaslint.documents.source import SourceFile
 from atlaslint.positions import Span
 
@@ -27,6 +33,17 @@ _HOLE_MARKERS = ("`", "~~~", "<", "    ", "\t")
 indented code block or HTML (a blockquote's indented code still has 4 spaces)."""
 NON_PROSE = frozenset({"code_inline", "fence", "code_block", "html_block", "html_inline"})
 _md = None
+
+_CONTAINER_PREFIX = re.compile(
+    r"^(?:[ \t]|>|[-+*](?=[ \t]|$)|[0-9]{1,9}[.)](?=[ \t]|$))+", re.MULTILINE
+)
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+MAX_PREFIX_COLUMNS = 1000
+"""Widest run of indentation and container markers (``>``, ``-``, ``1.``) at a line
+start: each nesting level of lists and quotes needs at least one column of it."""
+MAX_DELIMITERS = 5000
+"""Most emphasis and link openers (``* _ ~ [``) in one paragraph-like block: inline
+nesting needs one per level, and the parser slows quadratically with that depth."""
 
 
 def _parser():
@@ -41,42 +58,31 @@ def _parser():
 class ByteMap:
     """UTF-8 byte offsets (markdown-it-pyrs source maps) to character offsets.
 
-    ASCII text needs no mapping. Otherwise the text is encoded once, and an offset
-    is mapped by decoding (in C) only the bytes since the nearest offset already
-    mapped: checks ask in document order, so a whole document costs about one
-    decode of its bytes, with no Python loop over characters. An offset inside a
-    multi-byte character maps to the character after it.
+    Only non-ASCII characters make the two differ, and prose has few of them
+    (dashes, quotes, accents), so we record just those: after each one, how
+    many extra bytes have been seen so far.
     """
 
-    __slots__ = ("_bytes", "_chars", "_data")
+    __slots__ = ("_after", "_extra")
 
     def __init__(self, text: str) -> None:
-        self._data: bytes | None = None if text.isascii() else text.encode("utf-8")
-        self._bytes: list[int] = [0]
-        """Byte offsets already mapped, ascending (character boundaries)."""
-        self._chars: list[int] = [0]
-        """The character offset of each of them."""
+        after: list[int] = []
+        extra: list[int] = []
+        total = 0
+        if not text.isascii():
+            for match in _NON_ASCII.finditer(text):
+                total += len(match.group().encode("utf-8")) - 1
+                after.append(match.end() + total)
+                extra.append(total)
+        self._after = after
+        self._extra = extra
 
     def char(self, byte_offset: int) -> int:
-        data = self._data
-        if data is None:
-            return byte_offset
-        size = len(data)
-        if byte_offset >= size:
-            return self._count(size) + (byte_offset > size)
-        while byte_offset < size and (data[byte_offset] & 0xC0) == 0x80:
-            byte_offset += 1  # a continuation byte: move to the next character
-        return self._count(byte_offset)
+        i = bisect.bisect_right(self._after, byte_offset) - 1
+        return byte_offset - (self._extra[i] if i >= 0 else 0)
 
-    def _count(self, boundary: int) -> int:
-        """Characters before the character boundary ``boundary``."""
-        k = bisect.bisect_right(self._bytes, boundary) - 1
-        known = self._bytes[k]
-        chars = self._chars[k] + len(self._data[known:boundary].decode("utf-8"))  # type: ignore[index]
-        if boundary != known:
-            self._bytes.insert(k + 1, boundary)
-            self._chars.insert(k + 1, chars)
-        return chars
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 @dataclass(slots=True)
@@ -199,6 +205,163 @@ def _front_matter(source: SourceFile) -> tuple[int, Diagnostic | None]:
     return (end + 1 if text[end : end + 1] == "\n" else end), None
 
 
+class ParserPanic(Exception):
+    """markdown-it-pyrs panicked (a Rust bug) on every version of the text we tried."""
+
+
+_BACKTICKS = re.compile(r"`+")
+
+
+def _unmatched_backticks(text: str, scope: re.Pattern[str], inert: str = "^") -> str:
+    """``text`` with each run of backticks that cannot open a code span - no run of the
+    same length after it within its ``scope`` (a blank-line block, or a line) -
+    replaced by as many ``^``.
+
+    Runs pair as CommonMark pairs them: an opener takes the next run of its length
+    and everything between is code. An unpaired run is plain text either way, and
+    ``^`` has the same byte length and is as inert, so every offset stays put.
+    """
+    out = list(text)
+    for part in scope.finditer(text):
+        runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(part.group())]
+        i = 0
+        while i < len(runs):
+            start, end = runs[i]
+            closer = next(
+                (j for j in range(i + 1, len(runs)) if runs[j][1] - runs[j][0] == end - start),
+                None,
+            )
+            if closer is not None:
+                i = closer + 1
+                continue
+            for k in range(part.start() + start, part.start() + end):
+                out[k] = inert
+            i += 1
+    return "".join(out)
+
+
+_BLOCKS = re.compile(r"(?:[^\n]|\n(?![ \t]*\n))+")
+_LINES = re.compile(r"[^\n]+")
+
+
+def _panic_safe(call: Callable[[str], Any], body: str, inert: str | None = "^") -> Any:
+    """``call(body)`` on markdown-it-pyrs, working around the parser's one known panic.
+
+    markdown-it 0.6.0 (inside markdown-it-pyrs 0.4.0, the latest) indexes out of
+    bounds when a backtick run without a closing run follows an unclosed ``[``
+    (markdown-it-rust/markdown-it#40): ``see [the `foo`` is enough. Its
+    ``PanicException`` is a ``BaseException`` that would escape every handler. We
+    retry with unmatched runs neutralised, first per block, then per line, then all:
+    replaced by ``inert`` (``^`` keeps every byte offset; ``&#96;`` renders as a
+    backtick, for HTML; ``None``: no retry).
+    """
+    attempts: tuple[Callable[[str], str], ...] = (lambda text: text,)
+    if inert is not None:
+        attempts += (
+            lambda text: _unmatched_backticks(text, _BLOCKS, inert),
+            lambda text: _unmatched_backticks(text, _LINES, inert),
+            lambda text: text.replace("`", inert),
+        )
+    message = ""
+    # Rust prints a panic to the process's stderr before Python sees it; when one is
+    # likely (a backtick run without a partner), keep that noise from the user.
+    quiet = "`" in body and "[" in body and _unmatched_backticks(body, _BLOCKS) != body
+    with _stderr_silenced() if quiet else contextlib.nullcontext():
+        for attempt in attempts:
+            try:
+                return call(attempt(body))
+            except BaseException as exc:  # pyo3's PanicException derives from BaseException
+                if type(exc).__name__ != "PanicException":
+                    raise
+                message = str(exc)
+    raise ParserPanic(f"markdown-it-pyrs: {message}")
+
+
+@contextlib.contextmanager
+def _stderr_silenced() -> Iterator[None]:
+    """File descriptor 2 pointed at the null device for the duration."""
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+        null = os.open(os.devnull, os.O_WRONLY)
+    except (OSError, ValueError, AttributeError):  # no usable stderr: nothing to silence
+        yield
+        return
+    try:
+        os.dup2(null, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(null)
+
+
+def parse_tree(body: str, inert: str | None = "^") -> Any:
+    """The markdown-it-pyrs tree of ``body`` (see :func:`_panic_safe`)."""
+    return _panic_safe(lambda text: _parser().tree(text), body, inert)
+
+
+def safe_tree(markdown: str, inert: str | None = "^") -> Any | None:
+    """The tree of a Markdown fragment from an untrusted place (a record's section), or
+    ``None`` when it is nested beyond the bounds or the parser cannot read it."""
+    if _nesting_offset(markdown) is not None:
+        return None
+    try:
+        tree = parse_tree(markdown, inert)
+    except ParserPanic:
+        return None
+    return None if _deeper_than(tree, MAX_DEPTH) is not None else tree
+
+
+def _nesting_problem(source: SourceFile, span: Span) -> Diagnostic:
+    return Diagnostic(
+        source.path,
+        span,
+        "syntax/too-deep",
+        Severity.ERROR,
+        f"Markdown nested more than {MAX_DEPTH} levels deep; refused",
+    )
+
+
+def _too_nested(source: SourceFile, body: str, offset: int) -> Diagnostic | None:
+    """Refuse, before parsing, text whose nesting would crash or stall the parser."""
+    at = _nesting_offset(body)
+    if at is None:
+        return None
+    return _nesting_problem(source, source.index.char_span(offset + at))
+
+
+def _nesting_offset(body: str) -> int | None:
+    """Where ``body`` passes a cheap bound on its nesting, or ``None``.
+
+    markdown-it-pyrs builds and frees its tree recursively (a few tens of
+    thousands of levels overflow the stack: a crash, not an exception) and slows
+    quadratically with depth, so this bound runs before parsing; the exact depth
+    is checked on the parsed tree (:func:`_deeper_than`).
+    """
+    for match in _CONTAINER_PREFIX.finditer(body):
+        prefix = match.group()
+        if len(prefix) + 3 * prefix.count("\t") > MAX_PREFIX_COLUMNS:
+            return min(match.start() + MAX_PREFIX_COLUMNS, match.end() - 1)
+    bounds = [0, *(m.end() for m in _BLANK_LINE.finditer(body)), len(body)]
+    for start, end in itertools.pairwise(bounds):
+        chunk = body[start:end]
+        if sum(chunk.count(c) for c in "*_~[") > MAX_DELIMITERS:
+            return start
+    return None
+
+
+def _deeper_than(tree: Any, limit: int) -> Any | None:
+    """The first node nested deeper than ``limit`` levels, or ``None`` (no recursion)."""
+    stack = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return node
+        stack.extend((child, depth + 1) for child in reversed(node.children))
+    return None
+
+
 def load_markdown(source: SourceFile) -> MarkdownDocument:
     """Parse SOUL.md into headings and sections with exact spans."""
     doc = MarkdownDocument(source)
@@ -211,8 +374,30 @@ def load_markdown(source: SourceFile) -> MarkdownDocument:
         doc.problems.append(problem)
         return doc
     body = text[doc.content_start :]
+    problem = _too_nested(source, body, doc.content_start)
+    if problem:
+        doc.problems.append(problem)
+        return doc
     doc.bytemap = ByteMap(body)
-    doc.tree = _parser().tree(body)
+    try:
+        doc.tree = parse_tree(body)
+    except ParserPanic as exc:
+        doc.problems.append(
+            Diagnostic(
+                source.path,
+                Span.point(1, 1),
+                "internal/error",
+                Severity.ERROR,
+                f"the Markdown parser failed on this file ({exc}); please report it with the file",
+            )
+        )
+        return doc
+    deep = _deeper_than(doc.tree, MAX_DEPTH)
+    if deep is not None:
+        start = doc.node_range(deep)[0] if deep.srcmap else doc.content_start
+        doc.problems.append(_nesting_problem(source, source.index.char_span(start)))
+        doc.tree = None
+        return doc
     current: Section | None = None
     for node in doc.tree.children:
         if node.name == "heading" and node.meta.get("level", 9) <= 2:
@@ -248,14 +433,16 @@ def count_words(markdown: str) -> int:
         return 0
     doc = MarkdownDocument(SourceFile("<fragment>", None, markdown))
     doc.bytemap = ByteMap(markdown)
-    doc.tree = _parser().tree(markdown)
+    doc.tree = safe_tree(markdown)
+    if doc.tree is None:  # beyond the nesting bounds: every word counts
+        return len(WORD.findall(markdown))
     return doc.words_between(0, len(markdown), list(doc.tree.children))
 
 
 def inline_text(markdown: str) -> str:
     """The plain text of one line of inline Markdown (a heading's text as written)."""
-    tree = _parser().tree("# " + markdown.replace("\n", " "))
-    for node in tree.children:
+    tree = safe_tree("# " + markdown.replace("\n", " "), None)  # unreadable: as written
+    for node in tree.children if tree is not None else ():
         if node.name == "heading":
             return plain_text(node)
     return markdown.strip()
@@ -264,7 +451,12 @@ def inline_text(markdown: str) -> str:
 def render_html(markdown: str) -> str:
     """HTML of Markdown with the same parser (CommonMark plus tables and strikethrough)
     that the checks read it with."""
-    return _parser().render(markdown)
+    if _nesting_offset(markdown) is not None:
+        return "<p>" + html.escape(markdown) + "</p>\n"
+    try:
+        return _panic_safe(lambda text: _parser().render(text), markdown, "&#96;")
+    except ParserPanic:
+        return "<p>" + html.escape(markdown) + "</p>\n"
 
 
 def has_raw_html(markdown: str) -> bool:
@@ -273,7 +465,8 @@ def has_raw_html(markdown: str) -> bool:
 
 
 def _walk_all(markdown: str) -> Iterator[Any]:
-    stack = list(_parser().tree(markdown).children)
+    tree = safe_tree(markdown)
+    stack = list(tree.children) if tree is not None else []
     while stack:
         node = stack.pop()
         yield node

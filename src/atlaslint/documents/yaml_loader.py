@@ -1,8 +1,9 @@
-"""YAML through ruamel.yaml's composer (C parser when present), never its constructor.
+"""YAML through ruamel.yaml's parser (C when present), never its composer or constructor.
 
-We build plain Python values from the node graph ourselves: that keeps every
-key's and value's mark, reports duplicate keys instead of merging them, never
-constructs a tagged Python object, and bounds alias expansion.
+:mod:`yaml_compose` turns the parser's events into a node graph within fixed
+bounds (depth, alias expansion); we then build plain Python values ourselves:
+that keeps every key's and value's offsets, reports duplicate keys instead of
+merging them, and never constructs a tagged Python object.
 """
 
 from __future__ import annotations
@@ -14,94 +15,23 @@ from typing import Any
 from atlaslint.diagnostics import Diagnostic, Severity
 from atlaslint.documents.data import DataDocument, Located, Path_
 from atlaslint.documents.source import SourceFile
+from atlaslint.documents.yaml_compose import MAX_NODES, STD, ComposeError, Node, compose
 from atlaslint.positions import Span
 
-MAX_NODES = 200_000
-_STD = "tag:yaml.org,2002:"
+_STD = STD
 _SAFE_TAGS = {
     _STD + t for t in ("str", "null", "bool", "int", "float", "timestamp", "map", "seq", "merge")
 }
 _DISABLE = re.compile(r"#\s*atlaslint:\s*disable=([\w/*,\- ]+)")
-_yaml = None
-
-
-def _parser():
-    """One ruamel.yaml instance per process; imported lazily to keep start-up fast."""
-    global _yaml
-    if _yaml is None:
-        from ruamel.yaml import YAML
-
-        _yaml = YAML(typ="safe", pure=False)
-    return _yaml
-
-
-_loader_class: Any = None
-
-
-def _fast_loader() -> Any:
-    """A composer over ruamel.yaml's C parser, built once per process (or ``False``).
-
-    ``YAML.compose`` defines a new loader class on every call and resolves each
-    plain scalar through a version lookup of several properties; with the C parser
-    the version is always YAML 1.2 (directives do not change it), so this loader
-    resolves through the YAML 1.2 table looked up once. Same nodes, same tags,
-    same marks, about twice as fast.
-    """
-    global _loader_class
-    if _loader_class is not None:
-        return _loader_class
-    try:
-        from _ruamel_yaml import CParser
-        from ruamel.yaml.nodes import ScalarNode
-        from ruamel.yaml.resolver import VersionedResolver
-        from ruamel.yaml.tag import Tag
-    except ImportError:  # no C extension: the pure-Python path of YAML.compose
-        _loader_class = False
-        return _loader_class
-
-    class Resolver(VersionedResolver):
-        _table: dict | None = None
-
-        def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-            if kind is ScalarNode and implicit[0]:
-                table = Resolver._table
-                if table is None:
-                    table = Resolver._table = self.versioned_resolver
-                resolvers = table.get(value[0] if value else "", []) + table.get(None, [])
-                for tag, regexp in resolvers:
-                    if regexp.match(value):
-                        return Tag(suffix=tag)
-                implicit = implicit[1]
-            return super().resolve(kind, value, (False, implicit))
-
-    class Loader(CParser, Resolver):
-        def __init__(self, stream: str) -> None:
-            CParser.__init__(self, stream)
-            self._parser = self._composer = self
-            Resolver.__init__(self, version=None, loadumper=self)
-
-    _loader_class = Loader
-    return _loader_class
-
-
-def _compose(text: str) -> Any:
-    loader_class = _fast_loader()
-    if not loader_class:
-        return _parser().compose(text)
-    loader = loader_class(text)
-    try:
-        return loader.get_single_node()
-    finally:
-        loader.dispose()
 
 
 class _TooLarge(Exception):
     pass
 
 
-def _offsets(doc: DataDocument, node) -> tuple[int, int]:
-    start = node.start_mark.index
-    end = node.end_mark.index
+def _offsets(doc: DataDocument, node: Node) -> tuple[int, int]:
+    start = node.start
+    end = node.end
     text = doc.source.text or ""
     # Block scalars end after their trailing line breaks; the value ends earlier.
     while end > start and text[end - 1 : end] in ("\n", " "):
@@ -109,7 +39,7 @@ def _offsets(doc: DataDocument, node) -> tuple[int, int]:
     return start, end
 
 
-def _span(doc: DataDocument, node) -> tuple[Span, int, int]:
+def _span(doc: DataDocument, node: Node) -> tuple[Span, int, int]:
     start, end = _offsets(doc, node)
     return doc.source.index.span(start, end), start, end
 
@@ -165,18 +95,18 @@ class _Builder:
         self.doc = doc
         self.count = 0
 
-    def problem(self, node, rule: str, message: str) -> None:
+    def problem(self, node: Node, rule: str, message: str) -> None:
         span, _, _ = _span(self.doc, node)
         self.doc.problems.append(Diagnostic(self.doc.path, span, rule, Severity.ERROR, message))
 
-    def build(self, node, path: Path_, key_range: tuple[int, int] | None = None) -> Any:
+    def build(self, node: Node, path: Path_, key_range: tuple[int, int] | None = None) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
             raise _TooLarge
         start, end = _offsets(self.doc, node)
         if path not in self.doc.positions:
             self.doc.positions[path] = _LazyLocated(
-                self.doc.source.index, start, end, key_range, getattr(node, "style", None)
+                self.doc.source.index, start, end, key_range, node.style
             )
         tag = node.tag
         if tag not in _SAFE_TAGS:
@@ -201,7 +131,7 @@ class _Builder:
         any comments and blank lines that follow, which would stretch the span over them."""
         if node.id == "mapping":
             key_node, value_node = node.value[-1]
-            # A complex key (a list or mapping) was reported and has no entry.
+            # a non-scalar key ("? [a]") was refused and recorded nothing
             child = (
                 self.doc.positions.get((*path, key_node.value)) if key_node.id == "scalar" else None
             )
@@ -216,7 +146,7 @@ class _Builder:
             located.end = end
             located.value = self.doc.source.index.span(start, end)
 
-    def mapping(self, node, path: Path_) -> dict:
+    def mapping(self, node: Node, path: Path_) -> dict:
         out: dict = {}
         for key_node, value_node in node.value:
             if key_node.id != "scalar":
@@ -272,9 +202,12 @@ def scalar(tag: str, value: str) -> Any:
     return value
 
 
-def _suppressions(text: str) -> dict[int, frozenset[str]]:
+def _suppressions(
+    text: str, refs: list[tuple[str, Span]] | None = None
+) -> dict[int, frozenset[str]]:
     """``# atlaslint: disable=RULE`` comments: the line they sit on (and the next one
-    when the comment stands alone on its line)."""
+    when the comment stands alone on its line). Each rule named is added to ``refs``
+    with its exact span, so that an unknown one can be reported."""
     found: dict[int, frozenset[str]] = {}
     if "atlaslint:" not in text:
         return found
@@ -285,40 +218,58 @@ def _suppressions(text: str) -> dict[int, frozenset[str]]:
             found[number] = found.get(number, frozenset()) | rules
             if not line[: match.start()].strip():
                 found[number + 1] = found.get(number + 1, frozenset()) | rules
+            if refs is not None:
+                for token in re.finditer(r"[^,\s]+", match.group(1)):
+                    column = match.start(1) + token.start() + 1
+                    span = Span(number, column, number, column + len(token.group()))
+                    refs.append((token.group(), span))
     return found
 
 
 def load_yaml(source: SourceFile) -> DataDocument:
     """Parse a YAML file into a :class:`DataDocument`; syntax errors become diagnostics."""
     doc = DataDocument(source)
-    if not source.ok:
-        doc.problems.extend(source.problems)
+    text = doc.readable_text()
+    if text is None:
         return doc
-    text = source.text or ""
-    if not text.strip():
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    from ruamel.yaml.reader import ReaderError
+
+    index = source.index
+    try:
+        node = compose(text)
+    except ComposeError as exc:
         doc.problems.append(
             Diagnostic(
-                source.path, Span.point(1, 1), "syntax/empty", Severity.ERROR, "file is empty"
+                source.path, index.char_span(exc.offset), exc.rule, Severity.ERROR, exc.message
             )
         )
         return doc
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
-
-    try:
-        node = _compose(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
         if exc.context and exc.problem:
             problem = f"{exc.problem} ({exc.context})"
         doc.problems.append(
             Diagnostic(
                 source.path,
-                Span(line, column, line, column + 1),
+                index.char_span(mark.index) if mark else Span.point(1, 1),
                 "syntax/yaml",
                 Severity.ERROR,
                 f"invalid YAML: {problem}",
+            )
+        )
+        return doc
+    except ReaderError as exc:
+        doc.problems.append(
+            Diagnostic(
+                source.path,
+                index.char_span(exc.position),
+                "syntax/yaml",
+                Severity.ERROR,
+                f"invalid YAML: character U+{exc.character:04X} is not allowed ({exc.reason})"
+                if isinstance(exc.character, int)
+                else f"invalid YAML: {exc.reason}",
             )
         )
         return doc
@@ -355,5 +306,5 @@ def load_yaml(source: SourceFile) -> DataDocument:
                 f"document expands to over {MAX_NODES:,} nodes (an alias bomb?); refused",
             )
         )
-    doc.suppressions = _suppressions(text)
+    doc.suppressions = _suppressions(text, doc.suppression_refs)
     return doc

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from atlaslint.checks import citations, grammar, levels, schema
+from atlaslint.checks import citations, grammar, levels, phrases, schema
 from atlaslint.checks.sink import Sink
 from atlaslint.documents.data import DataDocument
 from atlaslint.documents.framework import FORMAT, FORMAT_KEY, FrameworkView
+from atlaslint.documents.prose import prose_fields, yaml_segments
 from atlaslint.documents.source import read_source
 from atlaslint.documents.yaml_loader import load_yaml
 from atlaslint.settings import Settings
-from atlaslint.suppress import filter_suppressed
+from atlaslint.suppress import check_references, filter_suppressed
 from atlaslint.units import FRAMEWORK, IndexEntry, Ref, Unit, UnitResult
 
 
@@ -33,9 +34,29 @@ def check_framework(unit: Unit, settings: Settings) -> UnitResult:
         citations.check_citations(view, sink)
         levels.check_levels(view, settings.min_per_level, sink)
         _fill_index(doc, index)
-        outcome = grammar.check_data(doc, "framework", settings, sink)
-    result = UnitResult(filter_suppressed(sink.items, {doc.path: doc.suppressions}), index)
+        outcome = _prose(doc, settings, sink)
+    items = filter_suppressed(sink.items, {doc.path: doc.suppressions})
+    checked = Sink(settings.registry)
+    check_references(doc.path, doc.suppression_refs, settings.registry, checked)
+    result = UnitResult(items + checked.items, index)
+    if doc.suppressions:
+        result.suppressions[doc.path] = doc.suppressions
     return outcome.apply(result)
+
+
+def _prose(doc: DataDocument, settings: Settings, sink: Sink) -> grammar.Outcome:
+    """Phrase rules and grammar over the framework's prose fields (segments built once)."""
+    run_grammar, run_phrases = grammar.active(settings), phrases.wanted(settings)
+    if not (run_grammar or run_phrases):
+        return grammar.Outcome()
+    prose = grammar.Prose(
+        doc.path, yaml_segments(doc, prose_fields("framework"), "framework"), doc.source.index
+    )
+    if run_phrases:
+        phrases.check_files([prose], settings, sink)
+    if run_grammar:
+        return grammar.check_files([prose], settings, sink)
+    return grammar.Outcome()
 
 
 def index_framework(unit: Unit, settings: Settings) -> IndexEntry:

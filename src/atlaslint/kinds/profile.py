@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from atlaslint.checks import dates, grammar, schema, sections
+import os
+
+from atlaslint.checks import dates, grammar, phrases, schema, sections, style_structure
 from atlaslint.checks.sink import Sink
 from atlaslint.documents.data import DataDocument
 from atlaslint.documents.markdown import MarkdownDocument, load_markdown
 from atlaslint.documents.prose import markdown_segments, prose_fields, yaml_segments
 from atlaslint.documents.source import read_source
 from atlaslint.documents.yaml_loader import load_yaml
+from atlaslint.phrases.loading import structure_for
 from atlaslint.positions import Span
 from atlaslint.settings import Settings
-from atlaslint.suppress import filter_suppressed
+from atlaslint.suppress import (
+    check_directives,
+    check_references,
+    filter_markdown,
+    filter_suppressed,
+    markdown_suppressions,
+)
 from atlaslint.units import PROFILE, IndexEntry, Ref, Unit, UnitResult
 
 SOUL, METADATA = "SOUL.md", "metadata.yaml"
@@ -38,9 +47,10 @@ class Profile:
         meta_fs = unit.fs_path / METADATA
         limit = settings.max_file_size
         soul_text, meta_text = unit.text_for(soul_fs), unit.text_for(meta_fs)
-        if soul_text is not None or soul_fs.is_file():
+        # lexists: a folder, a pipe or a broken link in its place is syntax/unreadable
+        if soul_text is not None or os.path.lexists(soul_fs):
             self.soul = load_markdown(read_source(self.soul_path, soul_fs, limit, soul_text))
-        if meta_text is not None or meta_fs.is_file():
+        if meta_text is not None or os.path.lexists(meta_fs):
             self.meta = load_yaml(read_source(self.meta_path, meta_fs, limit, meta_text))
 
     @property
@@ -85,11 +95,36 @@ def check_profile(unit: Unit, settings: Settings) -> UnitResult:
         sections.check_sections(soul, title if isinstance(title, str) else None, sink)
         if meta_ok and profile.metadata.get("status") == "stable":
             _check_stable(soul, meta, sink)
+        style_structure.check_structure(soul, structure_for(settings.rule_packs), sink)
     outcome = grammar.Outcome()
-    if grammar.active(settings):
-        outcome = grammar.check_files(_prose(soul, meta if meta_ok else None), settings, sink)
+    run_grammar, run_phrases = grammar.active(settings), phrases.wanted(settings)
+    if run_grammar or run_phrases:
+        prose = _prose(soul, meta if meta_ok else None)  # built once, read by both
+        if run_phrases:
+            phrases.check_files(prose, settings, sink)
+        if run_grammar:
+            outcome = grammar.check_files(prose, settings, sink)
+    result = UnitResult(_unsuppressed(profile, sink, settings), index)
+    if profile.meta is not None and profile.meta.suppressions:
+        result.suppressions[profile.meta_path] = profile.meta.suppressions
+    return outcome.apply(result)
+
+
+def _unsuppressed(profile: Profile, sink: Sink, settings: Settings) -> list:
+    """The unit's findings minus what suppression comments silence, plus the comments
+    that name rules which do not exist."""
+    meta, soul = profile.meta, profile.soul
     suppressions = {profile.meta_path: meta.suppressions} if meta is not None else {}
-    return outcome.apply(UnitResult(filter_suppressed(sink.items, suppressions), index))
+    items = filter_suppressed(sink.items, suppressions)
+    checked = Sink(settings.registry)
+    if soul is not None and soul.ok:
+        comments = markdown_suppressions(soul)
+        items = filter_markdown(items, soul.path, comments)
+        check_references(soul.path, comments.refs, settings.registry, checked)
+        check_directives(soul.path, comments.bad, checked)
+    if meta is not None:
+        check_references(meta.path, meta.suppression_refs, settings.registry, checked)
+    return items + checked.items
 
 
 def _prose(soul: MarkdownDocument | None, meta: DataDocument | None) -> list[grammar.Prose]:

@@ -470,6 +470,10 @@ def _compose(path: Path) -> tuple[Any, _Located]:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    from atlaslint.documents.yaml_compose import ComposeError
+    from atlaslint.documents.yaml_compose import compose as bounded_compose
+    from atlaslint.positions import LineIndex
+
     located = _Located(path)
     try:
         raw = path.read_bytes()
@@ -480,9 +484,15 @@ def _compose(path: Path) -> tuple[Any, _Located]:
     except UnicodeDecodeError as exc:
         raise PackError(path, 1, 1, f"rule pack is not valid UTF-8 (byte {exc.start})") from None
     try:
+        # Depth and alias bounds first: the C composer below crashes the interpreter
+        # on a few thousand levels of nesting (atlaslint.documents.yaml_compose).
+        bounded_compose(text)
         # The safe composer (libyaml when available) keeps node positions
         # and constructs nothing; _Located.convert builds the plain data.
         node = YAML(typ="safe").compose(text)
+    except ComposeError as exc:
+        line, column = LineIndex(text).position(exc.offset)
+        raise PackError(path, line, column, exc.message) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -620,14 +630,21 @@ def _check_message(located: _Located, path: Path_, message: str) -> set[str]:
     return fields
 
 
-def load_pack(path: str | Path, schema_path: str | Path | None = None) -> Pack:
-    """Load, validate and compile one pack; raise :class:`PackError` if unusable."""
+def load_pack(
+    path: str | Path, schema_path: str | Path | None = None, *, validate: bool = True
+) -> Pack:
+    """Load, validate and compile one pack; raise :class:`PackError` if unusable.
+
+    ``validate=False`` skips the JSON Schema pass (half the load time) for the packs
+    we ship, which the test suite validates; templates are still parsed.
+    """
     path = Path(path)
     data, located = _compose(path)
-    schema = Path(schema_path) if schema_path is not None else default_schema_path()
-    problem = _schema_error(located, data, schema)
-    if problem is not None:
-        raise problem
+    if validate:
+        schema = Path(schema_path) if schema_path is not None else default_schema_path()
+        problem = _schema_error(located, data, schema)
+        if problem is not None:
+            raise problem
 
     rules: list[PhraseRule] = []
     seen_ids: set[str] = set()
@@ -704,12 +721,14 @@ def load_pack(path: str | Path, schema_path: str | Path | None = None) -> Pack:
     )
 
 
-def load_packs(paths: Iterable[str | Path], schema_path: str | Path | None = None) -> list[Pack]:
+def load_packs(
+    paths: Iterable[str | Path], schema_path: str | Path | None = None, *, validate: bool = True
+) -> list[Pack]:
     """Load several packs; a rule id defined twice across them is an error."""
     packs: list[Pack] = []
     owners: dict[str, PhraseRule] = {}
     for p in paths:
-        pack = load_pack(p, schema_path)
+        pack = load_pack(p, schema_path, validate=validate)
         for rule in pack.rules:
             other = owners.get(rule.id)
             if other is not None:
@@ -726,5 +745,5 @@ def load_packs(paths: Iterable[str | Path], schema_path: str | Path | None = Non
 
 @lru_cache(maxsize=1)
 def load_builtin_packs() -> tuple[Pack, ...]:
-    """The shipped packs, loaded once per process."""
-    return tuple(load_packs(builtin_pack_paths()))
+    """The shipped packs, loaded once per process (schema-checked by the tests)."""
+    return tuple(load_packs(builtin_pack_paths(), validate=False))

@@ -9,6 +9,7 @@ code does; findings below the fail level are listed in the case's
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
@@ -64,7 +65,12 @@ def document(result: RunResult, fail_level: Severity = Severity.INFO) -> ET.Elem
     return root
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+"""Characters XML 1.0 cannot hold even escaped (a JSON key may carry them)."""
+
+
 def render(result: RunResult, *, fail_level: Severity = Severity.INFO, **_: object) -> str:
     root = document(result, fail_level)
     ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    text = ET.tostring(root, encoding="unicode")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + _NOT_XML.sub("\ufffd", text) + "\n"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from atlaslint.documents.source import DEFAULT_MAX_BYTES
+from atlaslint.fsutil import read_regular
 
 
 class SourceLines:
@@ -16,12 +17,12 @@ class SourceLines:
     def line(self, path: str, number: int) -> str | None:
         lines = self._lines.get(path)
         if lines is None:
-            try:
-                data = Path(path).read_bytes()
+            data = read_regular(path, DEFAULT_MAX_BYTES)  # never a FIFO, never 50 MB
+            if data is None:
+                lines = []
+            else:
                 text = data.decode("utf-8", errors="replace").removeprefix("\ufeff")
                 lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-            except OSError:
-                lines = []
             self._lines[path] = lines
         if 1 <= number <= len(lines):
             return lines[number - 1]

@@ -12,13 +12,20 @@ from atlaslint.engine import RunResult
 from atlaslint.report.sources import SourceLines
 
 _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
+_CONTROLS = {c: "\ufffd" for c in (*range(0x20), 0x7F, *range(0x80, 0xA0)) if c != 0x09}
+
+
+def printable(text: str) -> str:
+    """Control characters from a linted file shown as U+FFFD, one for one (so carets
+    stay aligned): an escape sequence in a file must not drive the user's terminal."""
+    return text.translate(_CONTROLS)
 
 
 def _snippet(diag: Diagnostic, sources: SourceLines, colour: bool) -> list[str]:
     line = sources.line(diag.path, diag.span.line)
     if line is None:
         return []
-    shown = line.expandtabs(1)
+    shown = printable(line.expandtabs(1))
     start = max(diag.span.column, 1)
     if diag.span.end_line == diag.span.line:
         end = max(diag.span.end_column, start + 1)
@@ -33,16 +40,16 @@ def _snippet(diag: Diagnostic, sources: SourceLines, colour: bool) -> list[str]:
 
 def format_line(diag: Diagnostic, colour: bool = False) -> str:
     """``path:line:col: severity rule message``."""
-    location = f"{diag.path}:{diag.span.line}:{diag.span.column}:"
+    location = f"{printable(diag.path)}:{diag.span.line}:{diag.span.column}:"
     severity = diag.severity.label
     rule = diag.rule
     if colour:
         location = click.style(location, bold=True)
         severity = click.style(severity, fg=_COLOURS[diag.severity], bold=True)
         rule = click.style(rule, fg="cyan")
-    line = f"{location} {severity} {rule} {diag.message}"
+    line = f"{location} {severity} {rule} {printable(diag.message)}"
     if diag.suggestion is not None:
-        line += f" (suggestion: {diag.suggestion})"
+        line += f" (suggestion: {printable(diag.suggestion)})"
     return line
 
 

@@ -1,0 +1,138 @@
+"""Phrase rules (bias, style packs) over the prose of a unit's files, at exact spans.
+
+The prose comes from ``documents/prose.py`` (the same segments grammar checks), so
+code, URLs, link targets, markup and YAML quoting are already left out and every
+character maps back to the file. Each hit becomes a diagnostic with the rule's
+first suggestion, and a :class:`~atlaslint.diagnostics.Fix` when the term has one
+safe replacement *and* the matched words are written in the file exactly as
+matched: a hit across a line break, an escape or markup (``**chair**man``) is
+reported but never rewritten, since replacing its span would change the markup.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import functools
+import re
+from collections.abc import Sequence
+
+from atlaslint.checks.grammar import Prose
+from atlaslint.checks.sink import Sink
+from atlaslint.diagnostics import Fix
+from atlaslint.documents.prose import Segment
+from atlaslint.phrases.loading import packs_for
+from atlaslint.phrases.patterns import apply_case
+from atlaslint.settings import Settings
+
+SCOPE_OF_CONTEXT = {
+    "prose": "prose",
+    "heading": "headings",
+    "metadata": "metadata",
+    "framework": "framework",
+}
+"""Segment context (documents/prose.py) -> rule scope (rule packs)."""
+
+
+def wanted(settings: Settings) -> bool:
+    """Would any phrase finding be reported? (Cheap; skips building prose when not.)"""
+    return any(
+        settings.enabled(rule.id) for pack in packs_for(settings.rule_packs) for rule in pack.rules
+    )
+
+
+@functools.cache
+def _field_lists(key: str) -> dict[str, tuple[tuple[str, ...], ...]]:
+    from atlaslint.resources import load_data_yaml
+
+    data = load_data_yaml("prose-fields.yaml")
+    section = data.get(key) if isinstance(data, dict) else None
+    return {
+        kind: tuple(tuple(glob.split("/")) for glob in globs)
+        for kind, globs in (section or {}).items()
+    }
+
+
+def _in_fields(segment: Segment, key: str) -> bool:
+    """Is the segment's YAML value one of the fields listed under ``key`` in
+    rules/prose-fields.yaml (``phrase-exempt``, ``no-fix``)?"""
+    if segment.yaml_path is None:
+        return False
+    patterns = _field_lists(key).get(segment.context, ())
+    parts = [str(p) for p in segment.yaml_path]
+    return any(
+        len(p) == len(parts)
+        and all(fnmatch.fnmatchcase(a, b) for a, b in zip(parts, p, strict=True))
+        for p in patterns
+    )
+
+
+_SAFE_IN_MARKDOWN = frozenset(" -.,'’/")
+_SAFE_IN_YAML = frozenset(" -./")
+"""Besides letters and digits, what a replacement may hold: nothing that is markup in
+Markdown, or that could end or re-type a YAML scalar (quotes, ': ', ' #', ',' in flow)."""
+
+
+def _fixable_here(segment: Segment, replacement: str) -> bool:
+    """Titles are names: the H1 heading and the title fields are reported, not fixed.
+    Elsewhere a replacement must be plain words, so it cannot change the markup."""
+    if segment.context == "heading" and segment.section is None:
+        return False
+    if segment.yaml_path is not None and _in_fields(segment, "no-fix"):
+        return False
+    safe = _SAFE_IN_MARKDOWN if segment.yaml_path is None else _SAFE_IN_YAML
+    return all(ch.isalnum() or ch in safe for ch in replacement)
+
+
+_INCHES = re.compile(r'(?<=\d)"')
+"""An inch mark (a 6" board) is no quotation mark."""
+
+
+def quoted(text: str, start: int, end: int) -> bool:
+    """Is ``text[start:end]`` inside double quotation marks in its paragraph?
+
+    A quoted word is mentioned or reported, not used: 'never call a patient
+    "senile"', 'dispatch says a man is "acting crazy"'. Straight quotes pair up in
+    order (an odd count before the hit opens a quotation; inch marks aside), curly
+    ones by direction.
+    """
+    before, after = _INCHES.sub("", text[:start]), _INCHES.sub("", text[end:])
+    if before.count('"') % 2 == 1 and '"' in after:
+        return True
+    opened = before.rfind("“")
+    return opened > before.rfind("”") and "”" in after
+
+
+def check_files(files: Sequence[Prose], settings: Settings, sink: Sink) -> None:
+    """Run every enabled phrase rule over the prose of ``files``; findings to ``sink``."""
+    packs = packs_for(settings.rule_packs)
+    enabled: dict[str, bool] = {}
+    for file in files:
+        text = file.index.text
+        for segment in file.segments:
+            scope = SCOPE_OF_CONTEXT.get(segment.context)
+            if scope is None or _in_fields(segment, "phrase-exempt"):
+                continue
+            for pack in packs:
+                for rule, hit in pack.scan(segment.text, scope):
+                    on = enabled.get(rule.id)
+                    if on is None:
+                        on = enabled[rule.id] = settings.enabled(rule.id)
+                    if not on or quoted(segment.text, hit.start, hit.end):
+                        continue
+                    start, end = segment.source_range(hit.start, hit.end)
+                    message = rule.format_message(hit)
+                    first = hit.suggestions[0] if hit.suggestions else None
+                    if first is not None and first.startswith("("):
+                        message = f"{message} {first}"  # advice, not replacement text
+                        first = None
+                    fix = None
+                    replacement = rule.fix_for(hit)
+                    if (
+                        replacement is not None
+                        and text[start:end] == hit.matched_text
+                        and _fixable_here(segment, replacement)
+                    ):
+                        fix = Fix(start, end, replacement)
+                    if first is not None:
+                        first = apply_case(hit.matched_text, first)
+                    sink.emit(file.path, file.index.span(start, end), rule.id, message, first, fix)

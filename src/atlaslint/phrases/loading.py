@@ -1,0 +1,135 @@
+"""The packs a run uses, loaded once per process, and their rules in the registry.
+
+The bundled packs (``rules/bias.yaml``, ``rules/style.yaml``) always load; the
+config's ``rule-packs`` folders add theirs. Settings build the registry through
+:func:`add_packs`, so ``atlaslint rules``, ``explain``, select/ignore checks and
+the checks themselves all see the same rules. A pack that cannot be used stops
+the run: :class:`~atlaslint.config.ConfigError` carries the pack's file, line
+and column to the command line's one-line message (exit 2).
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from atlaslint.diagnostics import Severity
+from atlaslint.phrases.pack import (
+    Pack,
+    PackError,
+    PhraseRule,
+    builtin_pack_paths,
+    load_builtin_packs,
+    load_pack,
+    pack_paths,
+)
+from atlaslint.phrases.patterns import parse_template
+from atlaslint.registry import Registry, RuleInfo
+
+
+@functools.cache
+def _packs(folders: tuple[str, ...]) -> tuple[Pack, ...]:
+    packs = list(load_builtin_packs())
+    owners: dict[str, PhraseRule] = {rule.id: rule for pack in packs for rule in pack.rules}
+    for folder in folders:
+        for path in pack_paths(folder):
+            pack = load_pack(path)
+            for rule in pack.rules:
+                other = owners.get(rule.id)
+                if other is not None:
+                    raise PackError(
+                        rule.source,
+                        rule.line,
+                        rule.column,
+                        f"rule {rule.id!r} is already defined in {other.source}:{other.line}",
+                    )
+                owners[rule.id] = rule
+            packs.append(pack)
+    return tuple(packs)
+
+
+def packs_for(folders: tuple[str, ...] | list[str] = ()) -> tuple[Pack, ...]:
+    """The bundled packs plus those in ``folders`` (compiled once per folder list).
+
+    Raises :class:`PackError` for a pack that cannot be used.
+    """
+    return _packs(tuple(str(f) for f in folders))
+
+
+@functools.cache
+def _structure(folders: tuple[str, ...]) -> dict[str, Any]:
+    merged: dict[str, Any] = {}
+    for pack in _packs(folders):
+        merged.update(pack.structure or {})
+    return merged
+
+
+def structure_for(folders: tuple[str, ...] | list[str] = ()) -> dict[str, Any]:
+    """The thresholds of the structural style checks: the ``structure:`` blocks of the
+    packs, later packs overriding earlier ones key by key."""
+    return _structure(tuple(str(f) for f in folders))
+
+
+def _origin(pack: Pack) -> str:
+    builtin = {str(p.resolve()) for p in builtin_pack_paths()}
+    if str(pack.path.resolve()) in builtin:
+        return f"builtin pack rules/{pack.path.name}"
+    return str(pack.path)
+
+
+def _example(rule: PhraseRule) -> tuple[str, str]:
+    """A failing and a passing example made from the first plain term (no wildcard,
+    a real replacement): the shortest spelling of each required word."""
+    for term in rule.terms:
+        if term.has_wildcard:
+            continue
+        words = [
+            " ".join(min(token.alternatives, key=lambda a: len(" ".join(a))))
+            for token in parse_template(term.match)
+            if not token.optional
+        ]
+        bad = " ".join(words)
+        plain = [s for s in term.suggestions if not s.startswith("(")]
+        return bad, (plain[0] if plain else "")
+    return "", ""
+
+
+def rule_info(rule: PhraseRule, origin: str) -> RuleInfo:
+    """A pack rule as the registry documents it."""
+    bad, good = _example(rule)
+    return RuleInfo(
+        id=rule.id,
+        severity=Severity.parse(rule.severity),
+        summary=rule.summary,
+        why=" ".join(rule.reason.split()),
+        bad=bad,
+        good=good,
+        origin=origin,
+        fixable=rule.fixable,
+    )
+
+
+def add_packs(registry: Registry, folders: tuple[str, ...] | list[str] = ()) -> None:
+    """Register every rule of the bundled packs and of the packs in ``folders``.
+
+    A pack rule may not take the id of a rule implemented in code (the ``style``
+    family has both): that is an error at the pack rule's line.
+    """
+    from atlaslint.config import ConfigError
+
+    try:
+        packs = packs_for(folders)
+        for pack in packs:
+            origin = _origin(pack)
+            for rule in pack.rules:
+                if rule.id in registry:
+                    taken = registry.get(rule.id).origin
+                    raise PackError(
+                        rule.source,
+                        rule.line,
+                        rule.column,
+                        f"rule id {rule.id!r} is taken by a built-in rule ({taken})",
+                    )
+                registry.add(rule_info(rule, origin))
+    except PackError as exc:
+        raise ConfigError(f"{exc.path}:{exc.line}:{exc.column}: {exc.message}") from None
