@@ -137,6 +137,10 @@ def test_a_corrupt_entry_is_ignored_and_rewritten(small: Path, tmp_path: Path) -
     third = run(*args, cwd=small)
     assert third.stdout == first.stdout
     assert entries(cache) == good  # the whole shard was rewritten
+    odd = {slot_of(small / "carpenter"): ("not", "an", "entry"), b"x": 5}
+    shard_of(cache, small / "carpenter").write_bytes(pickle.dumps(odd))
+    assert run(*args, cwd=small).stdout == first.stdout
+    assert entries(cache) == good
 
 
 def test_an_entry_that_would_run_code_is_refused(small: Path, tmp_path: Path) -> None:

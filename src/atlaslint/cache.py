@@ -444,6 +444,17 @@ def _slot_signature(stored: Any) -> Any:
     return stored[1] if isinstance(stored, tuple) and len(stored) == 4 else None
 
 
+def _well_formed(slot: Any, value: Any) -> bool:
+    """A slot as :meth:`ResultCache.put` makes them (anything else is dropped)."""
+    return (
+        isinstance(slot, bytes)
+        and isinstance(value, tuple)
+        and len(value) == 4
+        and isinstance(value[0], int)
+        and isinstance(value[3], bytes)
+    )
+
+
 @dataclasses.dataclass
 class Lookup:
     """What :meth:`ResultCache.lookup` found: a result, or the key to store one under."""
@@ -510,7 +521,9 @@ class ResultCache:
                 slots = safe_loads(handle.read())
         except Exception:  # missing, unreadable or corrupt: every slot is a miss
             return {}
-        return slots if isinstance(slots, dict) else {}
+        if not isinstance(slots, dict):
+            return {}
+        return {slot: value for slot, value in slots.items() if _well_formed(slot, value)}
 
     def _shard(self, shard: int) -> dict[bytes, Slot]:
         found = self._shards.get(shard)
@@ -533,8 +546,7 @@ class ResultCache:
             return Lookup(None, None, slot)
         signature = file_signature(unit, self._now)
         if (
-            stored is not None
-            and signature is not None
+            signature is not None
             and _slot_signature(stored) == signature
             and isinstance(stored[2], bytes)
         ):
@@ -570,10 +582,6 @@ class ResultCache:
         slot = lookup.slot
         value = (time.time_ns(), lookup.signature, lookup.digest, payload)
         self._new.setdefault(slot[0] % SHARDS, {})[slot] = value
-
-    @property
-    def pending(self) -> int:
-        return sum(len(slots) for slots in self._new.values())
 
     def flush(self) -> int:
         """Write every shard that gained entries; failures only cost speed later."""
