@@ -345,3 +345,22 @@ def test_a_config_that_passed_is_not_validated_again(small: Path, tmp_path: Path
     assert bad.returncode == 2
     assert b"invalid config" in bad.stderr and b"fail-on" in bad.stderr
     assert len(list((small / ".atlaslint_cache" / ENTRIES / "config").iterdir())) == 1
+
+
+def test_entries_are_written_early_when_many_are_pending(small: Path, monkeypatch) -> None:
+    monkeypatch.setattr("atlaslint.cache.FLUSH_BYTES", 1)  # every entry is "many"
+    monkeypatch.delenv(ENV_OFF)
+    settings = resolve_settings([small], overrides={"cache_dir": str(small / "c")})
+    units = discover([(str(small), small)], settings).units
+    tasks = [(u, parallel.CHECK) for u in units]
+    store = ResultCache.for_settings(settings)
+    assert store is not None
+    first = parallel.run_tasks(tasks, settings, store, jobs=1)
+    assert len(entries(small / "c")) == 4  # written before the run's own flush
+    assert store.flush() == 0
+    computed = []
+    real_compute = parallel.compute
+    monkeypatch.setattr(parallel, "compute", lambda *a: computed.append(a[0]) or real_compute(*a))
+    again = ResultCache.for_settings(settings)
+    assert parallel.run_tasks(tasks, settings, again, jobs=1) == first
+    assert computed == []

@@ -56,6 +56,8 @@ ENV_OFF = "ATLASLINT_NO_CACHE"
 CHECK, INDEX = "check", "index"
 """What an entry holds: a full check of the unit, or only its index entry."""
 SHARDS = 64
+FLUSH_BYTES = 24 * 2**20
+"""Entries waiting to be written past this size are written at once."""
 MIN_KEPT = 10_000
 """Pruning starts only past this many entries (and twice the units of the run)."""
 PROFILE_FILES = ("SOUL.md", "metadata.yaml")
@@ -498,6 +500,7 @@ class ResultCache:
         self._shards: dict[int, dict[bytes, Slot]] = {}
         self._new: dict[int, dict[bytes, Slot]] = {}
         self._now = time.time()
+        self._pending_bytes = 0
 
     @classmethod
     def for_settings(cls, settings: Any) -> ResultCache | None:
@@ -539,7 +542,9 @@ class ResultCache:
         """A cached result for ``unit`` (``mode``: CHECK or INDEX), or a miss."""
         slot = self.slot_of(unit)
         self.touched.add(slot)
-        stored = self._shard(slot[0] % SHARDS).get(slot)
+        # Popped: each unit is looked up once a run, and the payloads of a large
+        # atlas are tens of megabytes (flush merges with the file, not with this).
+        stored = self._shard(slot[0] % SHARDS).pop(slot, None)
         if stored is None:  # never seen: hashed where it is checked (see Keying)
             if unit.stdin_text is not None:
                 return Lookup(None, None, slot, cacheable=False)
@@ -578,10 +583,14 @@ class ResultCache:
         return Keying(self.salt, self.max_bytes, self._now)
 
     def put(self, lookup: Lookup, payload: bytes) -> None:
-        """Remember an entry; :meth:`flush` writes it."""
+        """Remember an entry; :meth:`flush` writes it (early, once many are pending,
+        so a cold run of a large atlas does not hold every entry in memory)."""
         slot = lookup.slot
         value = (time.time_ns(), lookup.signature, lookup.digest, payload)
         self._new.setdefault(slot[0] % SHARDS, {})[slot] = value
+        self._pending_bytes += len(payload)
+        if self._pending_bytes > FLUSH_BYTES:
+            self.flush()
 
     def flush(self) -> int:
         """Write every shard that gained entries; failures only cost speed later."""
@@ -597,8 +606,8 @@ class ResultCache:
             payload = pickle.dumps(slots, protocol=pickle.HIGHEST_PROTOCOL)
             if _write_atomically(self.shard_path(shard), payload):
                 written += 1
-                self._shards[shard] = slots
         self._new.clear()
+        self._pending_bytes = 0
         self._remove_stale_temporaries()
         return written
 

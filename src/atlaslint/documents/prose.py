@@ -132,8 +132,8 @@ def markdown_segments(doc: MarkdownDocument) -> list[Segment]:
 
 
 def _heading_text(doc: MarkdownDocument, node: Any) -> str:
+    start, _ = doc.node_range(node)
     for section in doc.sections:
-        start, _ = doc.node_range(node)
         if section.heading.start == start:
             return section.name
     return ""
@@ -248,11 +248,11 @@ def yaml_segments(doc: DataDocument, fields: Iterable[str], context: str) -> lis
     """Prose of the string values whose path matches one of ``fields`` (``a/*/b`` globs)."""
     if not doc.ok:
         return []
-    patterns = [tuple(f.split("/")) for f in fields]
+    matcher = _FieldMatcher(tuple(fields))
     text = doc.source.text or ""
     out: list[Segment] = []
     for path, located in doc.positions.items():
-        if not _field_matches(path, patterns):
+        if not matcher(path):
             continue
         value = _value_at(doc.data, path)
         if not isinstance(value, str) or not value.strip():
@@ -273,6 +273,38 @@ def yaml_segments(doc: DataDocument, fields: Iterable[str], context: str) -> lis
         if found:
             out.append(found)
     return out
+
+
+class _FieldMatcher:
+    """:func:`_field_matches` with the globs compiled once and grouped by depth: a
+    document has a position for every key and value, and most match nothing."""
+
+    def __init__(self, fields: tuple[str, ...]) -> None:
+        self.by_depth: dict[int, list[tuple[Any, ...]]] = {}
+        for field_glob in fields:
+            parts = field_glob.split("/")
+            compiled = tuple(
+                re.compile(fnmatch.translate(part)).match if _is_glob(part) else part
+                for part in parts
+            )
+            self.by_depth.setdefault(len(parts), []).append(compiled)
+
+    def __call__(self, path: Path_) -> bool:
+        candidates = self.by_depth.get(len(path))
+        if not candidates:
+            return False
+        parts = [str(p) for p in path]
+        return any(
+            all(
+                (test == part) if isinstance(test, str) else test(part) is not None
+                for part, test in zip(parts, pattern, strict=True)
+            )
+            for pattern in candidates
+        )
+
+
+def _is_glob(part: str) -> bool:
+    return any(char in part for char in "*?[")
 
 
 def _field_matches(path: Path_, patterns: list[tuple[str, ...]]) -> bool:
