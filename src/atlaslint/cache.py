@@ -343,35 +343,48 @@ def rebase(value: Any, old: str, new: str) -> Any:
 
     The same unit named two ways (``souls/x`` on the command line, ``/abs/souls/x``
     when only indexed for cross-file rules) has the same result but for its paths.
+    ``value`` is changed in place (it is a fresh copy, just unpickled from the
+    cache); a tuple is the one thing rebuilt.
     """
+    if isinstance(value, (str, *_SCALARS, Span)):
+        return value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {}
-        for f in dataclasses.fields(value):
-            if not f.init:
-                continue
-            item = getattr(value, f.name)
-            if f.name == "path" and isinstance(item, str):
+        for name in _init_fields(type(value)):
+            item = getattr(value, name)
+            if name == "path" and isinstance(item, str):
                 moved = _move(item, old, new)
             else:
                 moved = rebase(item, old, new)
             if moved is not item:
-                changes[f.name] = moved
-        return dataclasses.replace(value, **changes) if changes else value
-    if isinstance(value, (list, tuple)):
+                object.__setattr__(value, name, moved)  # frozen data classes too
+        return value
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            moved = rebase(item, old, new)
+            if moved is not item:
+                value[i] = moved
+        return value
+    if isinstance(value, tuple):
         items = [rebase(item, old, new) for item in value]
-        if all(a is b for a, b in zip(items, value, strict=True)):
-            return value
-        return items if isinstance(value, list) else tuple(items)
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else tuple(items)
     if isinstance(value, dict):  # e.g. suppressions by path
         moved_dict = {
             (_move(k, old, new) if isinstance(k, str) else k): rebase(v, old, new)
             for k, v in value.items()
         }
-        same = all(
-            a == b and moved_dict[a] is value[b] for a, b in zip(moved_dict, value, strict=True)
-        )
-        return value if same else moved_dict
+        value.clear()
+        value.update(moved_dict)
     return value
+
+
+_INIT_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _init_fields(cls: type) -> tuple[str, ...]:
+    names = _INIT_FIELDS.get(cls)
+    if names is None:
+        names = _INIT_FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls) if f.init)
+    return names
 
 
 _SCALARS = (int, float, bool, type(None), enum.Enum, bytes)

@@ -10,6 +10,7 @@ receives the settings once, checks chunks of units and returns each small
 
 from __future__ import annotations
 
+import gc
 import math
 import os
 from collections.abc import Callable, Sequence
@@ -122,7 +123,14 @@ def _pool_map(
     for _ in warmed:
         advance()
     rest = [task for i, task in enumerate(misses) if i not in warmed]
-    computed = _run_pool(rest, settings, keying, workers, context, advance)
+    # Everything alive now (parsers, compiled schemas and rule packs) is inherited by
+    # the workers: frozen, the collector never walks it there, so its pages stay
+    # shared instead of being copied into every worker.
+    gc.freeze()
+    try:
+        computed = _run_pool(rest, settings, keying, workers, context, advance)
+    finally:
+        gc.unfreeze()
     pending = iter(computed)
     return [warmed[i] if i in warmed else next(pending) for i in range(len(misses))]
 
