@@ -59,7 +59,7 @@ class Guesser:
     atlases repeat the same missing slug.
     """
 
-    PREFILTER_FROM = 200_000
+    PREFILTER_FROM = 5_000
     """Slug comparisons difflib makes before rapidfuzz pays for its import (~15 ms):
     a pre-commit run asks about one or two slugs, a whole large atlas about many."""
 
