@@ -343,6 +343,8 @@ def _nesting_offset(body: str) -> int | None:
         prefix = match.group()
         if len(prefix) + 3 * prefix.count("\t") > MAX_PREFIX_COLUMNS:
             return min(match.start() + MAX_PREFIX_COLUMNS, match.end() - 1)
+    if sum(body.count(c) for c in "*_~[") <= MAX_DELIMITERS:
+        return None  # no paragraph can hold more than the whole text
     bounds = [0, *(m.end() for m in _BLANK_LINE.finditer(body)), len(body)]
     for start, end in itertools.pairwise(bounds):
         chunk = body[start:end]
