@@ -157,14 +157,32 @@ class _Compiled:
             for word in plan.anchor_words:
                 self.anchor_index.setdefault(word, []).append(i)
         self.anchor_words = frozenset(self.anchor_index)
-        self.rule_exceptions = (
-            compile_templates(rule.exceptions, rule.case_sensitive) if rule.exceptions else None
-        )
-        self.term_exceptions = [
-            compile_templates(t.exceptions, rule.case_sensitive) if t.exceptions else None
-            for t in rule.terms
-        ]
+        self._rule = rule
+        self._rule_exceptions: re.Pattern[str] | bool | None = False
+        self._term_exceptions: list[re.Pattern[str] | None] | None = None
         self.combined: re.Pattern[str] | None = None
+
+    # Exceptions are compiled when a hit first needs them: most runs (a pre-commit run
+    # on one file) hit few rules, and compiling every pack's exceptions up front cost
+    # more than checking the file.
+    @property
+    def rule_exceptions(self) -> re.Pattern[str] | None:
+        if self._rule_exceptions is False:
+            rule = self._rule
+            self._rule_exceptions = (
+                compile_templates(rule.exceptions, rule.case_sensitive) if rule.exceptions else None
+            )
+        return self._rule_exceptions  # type: ignore[return-value]
+
+    @property
+    def term_exceptions(self) -> list[re.Pattern[str] | None]:
+        if self._term_exceptions is None:
+            rule = self._rule
+            self._term_exceptions = [
+                compile_templates(t.exceptions, rule.case_sensitive) if t.exceptions else None
+                for t in rule.terms
+            ]
+        return self._term_exceptions
 
 
 @dataclass(eq=False)
