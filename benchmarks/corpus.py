@@ -103,7 +103,12 @@ def slug_of(template: Template, block: int) -> str:
 
 
 def render(
-    template: Template, block: int, index: int, slug_for: dict[str, str], all_slugs: list[str]
+    template: Template,
+    block: int,
+    index: int,
+    slug_for: dict[str, str],
+    all_slugs: list[str],
+    existing: set[str],
 ) -> tuple[str, str]:
     """The SOUL.md and metadata.yaml of copy ``block`` of ``template``."""
     slug = slug_of(template, block)
@@ -129,7 +134,7 @@ def render(
                 new = f"{target}-retired-{index}"
             elif target in slug_for:
                 new = slug_for[target] if block == 0 else f"{target}-v{block}"
-                if new not in all_slugs_set(all_slugs):
+                if new not in existing:  # this block is short of that profile
                     new = target
             else:
                 new = all_slugs[mixed % len(all_slugs)]
@@ -143,17 +148,6 @@ def render(
     if first.strip() == f"# {template.title}":
         soul = f"# {title}\n{rest}"
     return soul, meta
-
-
-_SLUG_SETS: dict[int, set[str]] = {}
-
-
-def all_slugs_set(all_slugs: list[str]) -> set[str]:
-    key = id(all_slugs)
-    found = _SLUG_SETS.get(key)
-    if found is None:
-        found = _SLUG_SETS[key] = set(all_slugs)
-    return found
 
 
 def _framework_texts() -> list[str]:
@@ -201,9 +195,10 @@ def generate(size: int, home: Path = CORPUS_HOME, source: Path | None = None) ->
     souls.mkdir(parents=True)
     plan = [(templates[i % len(templates)], i // len(templates)) for i in range(size)]
     all_slugs = [slug_of(t, b) for t, b in plan]
+    existing = set(all_slugs)
     slug_for = {t.slug: t.slug for t in templates}
     for index, (template, block) in enumerate(plan):
-        soul, meta = render(template, block, index, slug_for, all_slugs)
+        soul, meta = render(template, block, index, slug_for, all_slugs, existing)
         folder = souls / slug_of(template, block)
         folder.mkdir()
         (folder / "SOUL.md").write_text(soul, encoding="utf-8")
