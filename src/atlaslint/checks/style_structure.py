@@ -12,6 +12,7 @@ profiles, so there the finding is information, not a warning.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from atlaslint.checks.sink import Sink
@@ -92,6 +93,16 @@ def check_structure(doc: MarkdownDocument, structure: dict[str, Any], sink: Sink
         _length(doc, length, sink)
 
 
+def _written(
+    sections: dict[str, Section], wanted: dict[str, Severity | None]
+) -> Iterator[tuple[str, Severity | None, Section]]:
+    """The wanted sections that are present and hold more than their heading."""
+    for name, severity in wanted.items():
+        section = sections.get(name)
+        if section is not None and _has_body(section):
+            yield name, severity, section
+
+
 def _has_body(section: Section) -> bool:
     return bool(section.nodes)
 
@@ -102,10 +113,7 @@ def _list_sections(
     wanted: dict[str, Severity | None],
     sink: Sink,
 ) -> None:
-    for name, severity in wanted.items():
-        section = sections.get(name)
-        if section is None or not _has_body(section):
-            continue
+    for name, severity, section in _written(sections, wanted):
         if not any(node.name in LISTS for node in section.nodes):
             sink.emit(
                 doc.path,
@@ -123,10 +131,7 @@ def _numbered(
     wanted: dict[str, Severity | None],
     sink: Sink,
 ) -> None:
-    for name, severity in wanted.items():
-        section = sections.get(name)
-        if section is None or not _has_body(section):
-            continue
+    for name, severity, section in _written(sections, wanted):
         if any(node.name == "ordered_list" for node in section.nodes):
             continue
         shape = "a bulleted list" if any(n.name in LISTS for n in section.nodes) else "prose"

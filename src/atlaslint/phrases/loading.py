@@ -22,6 +22,7 @@ from atlaslint.phrases.pack import (
     load_builtin_packs,
     load_pack,
     pack_paths,
+    reject_duplicate_ids,
 )
 from atlaslint.phrases.patterns import parse_template
 from atlaslint.registry import Registry, RuleInfo
@@ -29,23 +30,10 @@ from atlaslint.registry import Registry, RuleInfo
 
 @functools.cache
 def _packs(folders: tuple[str, ...]) -> tuple[Pack, ...]:
-    packs = list(load_builtin_packs())
-    owners: dict[str, PhraseRule] = {rule.id: rule for pack in packs for rule in pack.rules}
-    for folder in folders:
-        for path in pack_paths(folder):
-            pack = load_pack(path)
-            for rule in pack.rules:
-                other = owners.get(rule.id)
-                if other is not None:
-                    raise PackError(
-                        rule.source,
-                        rule.line,
-                        rule.column,
-                        f"rule {rule.id!r} is already defined in {other.source}:{other.line}",
-                    )
-                owners[rule.id] = rule
-            packs.append(pack)
-    return tuple(packs)
+    extra = [load_pack(path) for folder in folders for path in pack_paths(folder)]
+    packs = (*load_builtin_packs(), *extra)
+    reject_duplicate_ids(packs)
+    return packs
 
 
 def packs_for(folders: tuple[str, ...] | list[str] = ()) -> tuple[Pack, ...]:

@@ -743,10 +743,15 @@ def load_packs(
     paths: Iterable[str | Path], schema_path: str | Path | None = None, *, validate: bool = True
 ) -> list[Pack]:
     """Load several packs; a rule id defined twice across them is an error."""
-    packs: list[Pack] = []
+    packs = [load_pack(p, schema_path, validate=validate) for p in paths]
+    reject_duplicate_ids(packs)
+    return packs
+
+
+def reject_duplicate_ids(packs: Sequence[Pack]) -> None:
+    """A rule id defined twice across packs is an error at the second definition."""
     owners: dict[str, PhraseRule] = {}
-    for p in paths:
-        pack = load_pack(p, schema_path, validate=validate)
+    for pack in packs:
         for rule in pack.rules:
             other = owners.get(rule.id)
             if other is not None:
@@ -757,8 +762,6 @@ def load_packs(
                     f"rule {rule.id!r} is already defined in {other.source}:{other.line}",
                 )
             owners[rule.id] = rule
-        packs.append(pack)
-    return packs
 
 
 @lru_cache(maxsize=1)
