@@ -60,8 +60,17 @@ class SourceFile:
         return b"\xef\xbb\xbf" + data if self.bom else data
 
 
-def _problem(path: str, span: Span, rule: str, message: str) -> Diagnostic:
-    return Diagnostic(path, span, rule, Severity.ERROR, message)
+def _refused(
+    path: str,
+    fs_path: Path | None,
+    span: Span,
+    rule: str,
+    message: str,
+    bom: bool = False,
+) -> SourceFile:
+    """A file with no text, and the one error that says why."""
+    problem = Diagnostic(path, span, rule, Severity.ERROR, message)
+    return SourceFile(path, fs_path, None, bom=bom, problems=[problem])
 
 
 def _normalise(text: str) -> str:
@@ -85,18 +94,12 @@ def decode(path: str, data: bytes, fs_path: Path | None = None) -> SourceFile:
     reported where it sits when the bytes before it are text.
     """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return SourceFile(
+        return _refused(
             path,
             fs_path,
-            None,
-            problems=[
-                _problem(
-                    path,
-                    Span(1, 1, 1, 2),
-                    "syntax/encoding",
-                    "UTF-16 file (it starts with a UTF-16 byte-order mark); save it as UTF-8",
-                )
-            ],
+            Span(1, 1, 1, 2),
+            "syntax/encoding",
+            "UTF-16 file (it starts with a UTF-16 byte-order mark); save it as UTF-8",
         )
     bom = data.startswith(b"\xef\xbb\xbf")
     if bom:
@@ -107,38 +110,26 @@ def decode(path: str, data: bytes, fs_path: Path | None = None) -> SourceFile:
             line, column = _position_after(data[:nul])
         except UnicodeDecodeError:
             line, column = 1, 1
-        return SourceFile(
+        return _refused(
             path,
             fs_path,
-            None,
+            Span(line, column, line, column + 1),
+            "syntax/encoding",
+            "binary file: NUL byte (0x00); atlaslint reads UTF-8 text only",
             bom=bom,
-            problems=[
-                _problem(
-                    path,
-                    Span(line, column, line, column + 1),
-                    "syntax/encoding",
-                    "binary file: NUL byte (0x00); atlaslint reads UTF-8 text only",
-                )
-            ],
         )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line, column = _position_after(data[: exc.start])
         bad = data[exc.start : exc.start + 1].hex()
-        return SourceFile(
+        return _refused(
             path,
             fs_path,
-            None,
+            Span(line, column, line, column + 1),
+            "syntax/encoding",
+            f"invalid UTF-8: byte 0x{bad} cannot be decoded; save the file as UTF-8",
             bom=bom,
-            problems=[
-                _problem(
-                    path,
-                    Span(line, column, line, column + 1),
-                    "syntax/encoding",
-                    f"invalid UTF-8: byte 0x{bad} cannot be decoded; save the file as UTF-8",
-                )
-            ],
         )
     crlf = "\r\n" in text
     source = SourceFile(path, fs_path, _normalise(text), bom=bom, crlf=crlf)
@@ -150,13 +141,8 @@ def decode(path: str, data: bytes, fs_path: Path | None = None) -> SourceFile:
 
 
 def _unreadable(path: str, fs_path: Path, reason: str) -> SourceFile:
-    return SourceFile(
-        path,
-        fs_path,
-        None,
-        problems=[
-            _problem(path, Span.point(1, 1), "syntax/unreadable", f"cannot read file: {reason}")
-        ],
+    return _refused(
+        path, fs_path, Span.point(1, 1), "syntax/unreadable", f"cannot read file: {reason}"
     )
 
 
@@ -220,16 +206,6 @@ def _too_large(
         message = f"file grew past the limit of {max_bytes:,} bytes while being read"
     else:
         message = f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes"
-    return SourceFile(
-        path,
-        fs_path,
-        None,
-        problems=[
-            _problem(
-                path,
-                Span.point(1, 1),
-                "syntax/too-large",
-                message + " (max-file-size in config)",
-            )
-        ],
+    return _refused(
+        path, fs_path, Span.point(1, 1), "syntax/too-large", message + " (max-file-size in config)"
     )
