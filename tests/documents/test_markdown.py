@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from atlaslint.documents.markdown import ByteMap, load_markdown
+from atlaslint.documents.markdown import (
+    ByteMap,
+    _count_words,
+    _deeper_than,
+    load_markdown,
+    parse_tree,
+    word_text,
+)
 from atlaslint.documents.source import decode
 from atlaslint.positions import Span
 from tests.conftest import SHARED
@@ -61,3 +69,40 @@ def test_byte_map_agrees_with_encoding(text):
         assert byte_map.char(offset) == index
         offset += len(char.encode("utf-8"))
     assert byte_map.char(offset) == len(text)
+
+
+_WORD = re.compile(r"[\w'’]+")
+
+
+@given(st.text(alphabet=st.sampled_from("ab1_'’ \n\t-—–“”•éß²٣中\u0301\u200b.,😀"), max_size=80))
+def test_fast_word_count_equals_the_word_pattern(text):
+    """The translate-based count is the atlas's definition: runs of ``[\\w'’]``."""
+    assert _count_words(word_text(text)) == len(_WORD.findall(text))
+
+
+def _deepest_first(tree, limit):
+    """The reference: depth-first, the first node deeper than ``limit``."""
+    stack = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return node
+        stack.extend((child, depth + 1) for child in reversed(node.children))
+    return None
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 12), st.sampled_from(["> ", "- ", "1. ", "  ", "*a* ", "[b "])),
+        max_size=12,
+    ),
+    st.integers(1, 8),
+)
+def test_depth_bound_finds_the_same_node_as_a_depth_first_walk(lines, limit):
+    text = "".join(marker * count + "word\n" for count, marker in lines)
+    tree = parse_tree(text)
+    expected = _deepest_first(tree, limit)
+    found = _deeper_than(tree, limit)
+    assert (found is None) == (expected is None)
+    if expected is not None:
+        assert (found.name, found.srcmap) == (expected.name, expected.srcmap)

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import re
 
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
 from atlaslint.documents.markdown import load_markdown
-from atlaslint.documents.prose import markdown_segments, yaml_segments
+from atlaslint.documents.prose import (
+    INLINE,
+    URL,
+    _escape_char,
+    align_scalar,
+    markdown_segments,
+    yaml_segments,
+)
 from atlaslint.documents.source import decode
 from atlaslint.documents.yaml_loader import load_yaml
 from atlaslint.positions import Span
@@ -95,3 +105,148 @@ def test_yaml_field_globs():
         (("summary",), "x y"),
         (("related", 0, "note"), "the note"),
     ]
+
+
+def _char_by_char(value, source, style):
+    """The reference alignment: each character at the first source character at or
+    after the previous one's that equals it, or a double-quoted escape decoding to it."""
+    j = {"'": 1, '"': 1}.get(style, 0)
+    if style in ("|", ">"):
+        j = source.find("\n") + 1 if "\n" in source else len(source)
+    offsets = []
+    for char in value:
+        while j < len(source):
+            if style == '"' and source[j] == "\\":
+                decoded, width = _escape_char(source, j)
+                if decoded == char:
+                    offsets.append(j)
+                    j += width
+                    break
+                j += width
+                continue
+            if source[j] == char:
+                offsets.append(j)
+                j += 1
+                break
+            j += 1
+        else:
+            offsets.append(max(len(source) - 1, 0))
+    return offsets
+
+
+def _yaml_scalar(value, style):
+    """``summary:`` written in a YAML style, or None where the style cannot hold it."""
+    if style == '"':
+        escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+        return 'summary: "' + escaped.replace("é", "\\u00e9").replace("\t", "\\t") + '"\n'
+    if style == "'":
+        return None if "\n" in value else "summary: '" + value.replace("'", "''") + "'\n"
+    lines = value.split("\n")
+    if any(not line.strip() or line != line.strip() for line in lines):
+        return None
+    if style is None:
+        return None if any(c in value for c in ":#'\"-\\") else "summary: " + "\n  ".join(lines)
+    return f"summary: {style}\n" + "".join(f"  {line}\n" for line in lines)
+
+
+@given(
+    st.text(alphabet=st.sampled_from("ab c\\'\"\n\té’-x"), min_size=1, max_size=14),
+    st.sampled_from([None, "'", '"', "|", ">"]),
+)
+def test_scalar_alignment_equals_matching_character_by_character(value, style):
+    text = _yaml_scalar(value, style)
+    assume(text is not None)
+    doc = load_yaml(decode("m.yaml", text.encode("utf-8")))
+    assume(doc.ok and isinstance(doc.data.get("summary"), str))
+    located = doc.positions[("summary",)]
+    read = doc.data["summary"]
+    source = doc.source.text[located.start : located.end]
+    offsets = [
+        source_at + k
+        for start, end, source_at in align_scalar(read, source, located.style)
+        for k in range(end - start)
+    ]
+    assert offsets == _char_by_char(read, source, located.style)
+
+
+def _reference_prose(doc):
+    """Each prose block's text read from the parser's own content of every text node."""
+    texts = []
+
+    def inline(node, parts):
+        if node.name in ("text", "text_special"):
+            content = node.meta.get("content", "")
+            start, end = doc.node_range(node)
+            parts.append(URL.sub(" ", content) if len(content) == end - start else content)
+        elif node.name in (
+            "code_inline",
+            "html_inline",
+            "image",
+            "autolink",
+            "softbreak",
+            "hardbreak",
+        ):
+            parts.append(" ")
+        else:
+            for child in node.children:
+                inline(child, parts)
+
+    def blocks(node):
+        if node.name in ("fence", "code_block", "html_block", "hr", "front_matter"):
+            return
+        parts = None
+        for child in node.children:
+            if child.name in INLINE:
+                parts = [] if parts is None else parts
+                inline(child, parts)
+                continue
+            if parts is not None and "".join(parts).strip():
+                texts.append("".join(parts))
+            parts = None
+            blocks(child)
+        if parts is not None and "".join(parts).strip():
+            texts.append("".join(parts))
+
+    for node in doc.tree.children:
+        blocks(node)
+    return texts
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "word",
+                " ",
+                "  ",
+                "\n",
+                "\n\n",
+                "*",
+                "**",
+                "_",
+                "`",
+                "&amp;",
+                "&#42;",
+                "\\*",
+                "\\",
+                "é",
+                "—",
+                "[a](u)",
+                "<b>",
+                "- ",
+                "> ",
+                "# ",
+                "https://x.io/a",
+                "\t",
+                "|",
+            ]
+        ),
+        max_size=24,
+    )
+)
+def test_text_nodes_read_from_the_source_equal_the_parser_content(pieces):
+    """Prose reads a plain text node from the file instead of the parser's content:
+    the texts must be the same."""
+    doc, segments = _md("".join(pieces))
+    assume(doc.ok)
+    assert [s.text for s in segments] == _reference_prose(doc)

@@ -37,6 +37,11 @@ _md = None
 _CONTAINER_PREFIX = re.compile(
     r"^(?:[ \t]|>|[-+*](?=[ \t]|$)|[0-9]{1,9}[.)](?=[ \t]|$))+", re.MULTILINE
 )
+_LONG_PREFIX = re.compile(
+    r"^(?:[ \t]|>|[-+*](?=[ \t]|$)|[0-9]{1,9}[.)](?=[ \t]|$)){26,}", re.MULTILINE
+)
+"""A prefix of 26 units or more: one of fewer (at most 250 characters, 4 columns
+each) cannot pass :data:`MAX_PREFIX_COLUMNS`, so most texts need no closer look."""
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 MAX_PREFIX_COLUMNS = 1000
 """Widest run of indentation and container markers (``>``, ``-``, ``1.``) at a line
@@ -76,6 +81,11 @@ class ByteMap:
                 extra.append(total)
         self._after = after
         self._extra = extra
+
+    @property
+    def identity(self) -> bool:
+        """Are byte and character offsets the same (an ASCII text)?"""
+        return not self._after
 
     def char(self, byte_offset: int) -> int:
         i = bisect.bisect_right(self._after, byte_offset) - 1
@@ -123,6 +133,7 @@ class MarkdownDocument:
     preamble_nodes: list[Any] = field(default_factory=list)
     problems: list[Diagnostic] = field(default_factory=list)
     content_start: int = 0
+    _word_text: str | None = field(default=None, repr=False)
 
     @property
     def path(self) -> str:
@@ -147,22 +158,48 @@ class MarkdownDocument:
     def words_between(self, start: int, end: int, nodes: list[Any]) -> int:
         """Words in ``text[start:end]`` outside code spans, fenced code and HTML."""
         text = self.source.text or ""
+        words = self._word_text
+        if words is None:
+            words = self._word_text = word_text(text)
         if not any(text.find(marker, start, end) >= 0 for marker in _HOLE_MARKERS):
-            return _count_words(text[start:end])
+            return _count_words(words[start:end])
         holes = sorted(self.node_range(n) for n in _walk(nodes) if n.name in NON_PROSE)
         count, pos = 0, start
         for hole_start, hole_end in holes:
             if hole_end <= pos:
                 continue
-            count += _count_words(text[pos : max(pos, hole_start)])
+            count += _count_words(words[pos : max(pos, hole_start)])
             pos = max(pos, hole_end)
-        return count + _count_words(text[pos:end])
+        return count + _count_words(words[pos:end])
 
 
-def _count_words(text: str) -> int:
-    """How many :data:`WORD` matches ``text`` holds (``subn`` counts them without
-    building the list of words ``findall`` would: a third faster)."""
-    return WORD.subn("", text)[1]
+_WORD_BYTES = bytes(
+    b if b >= 0x80 or chr(b).isalnum() or chr(b) in "_'" else 0x20 for b in range(256)
+)
+"""Every ASCII byte a :data:`WORD` may hold kept, every other ASCII byte a space, and
+every byte of a non-ASCII character kept (see :func:`word_text`)."""
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+
+
+def word_text(text: str) -> str:
+    """``text`` with each non-ASCII character that cannot be part of a :data:`WORD`
+    (a dash, a curly double quote, a bullet) turned into a space: offsets unchanged,
+    and every non-ASCII character left is a word character."""
+    if not text.isascii():
+        for char in set("".join(_NON_ASCII_RUN.findall(text))):
+            if not (char.isalnum() or char == "’"):
+                text = text.replace(char, " ")
+    return text
+
+
+def _count_words(words: str) -> int:
+    """How many :data:`WORD` matches a :func:`word_text` holds.
+
+    The same count as ``len(WORD.findall(text))`` at a fraction of its cost: one
+    ``bytes.translate`` turns every byte that is no word byte into a space and
+    ``split`` counts the runs left (a property test holds the two equal).
+    """
+    return len(words.encode("utf-8", "surrogatepass").translate(_WORD_BYTES).split())
 
 
 def _walk(nodes: list[Any]) -> Iterator[Any]:
@@ -339,10 +376,11 @@ def _nesting_offset(body: str) -> int | None:
     quadratically with depth, so this bound runs before parsing; the exact depth
     is checked on the parsed tree (:func:`_deeper_than`).
     """
-    for match in _CONTAINER_PREFIX.finditer(body):
-        prefix = match.group()
-        if len(prefix) + 3 * prefix.count("\t") > MAX_PREFIX_COLUMNS:
-            return min(match.start() + MAX_PREFIX_COLUMNS, match.end() - 1)
+    if _LONG_PREFIX.search(body) is not None:
+        for match in _CONTAINER_PREFIX.finditer(body):
+            prefix = match.group()
+            if len(prefix) + 3 * prefix.count("\t") > MAX_PREFIX_COLUMNS:
+                return min(match.start() + MAX_PREFIX_COLUMNS, match.end() - 1)
     if sum(body.count(c) for c in "*_~[") <= MAX_DELIMITERS:
         return None  # no paragraph can hold more than the whole text
     bounds = [0, *(m.end() for m in _BLANK_LINE.finditer(body)), len(body)]
@@ -354,13 +392,24 @@ def _nesting_offset(body: str) -> int | None:
 
 
 def _deeper_than(tree: Any, limit: int) -> Any | None:
-    """The first node nested deeper than ``limit`` levels, or ``None`` (no recursion)."""
-    stack = [(tree, 0)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > limit:
-            return node
-        stack.extend((child, depth + 1) for child in reversed(node.children))
+    """The first node (in document order) nested deeper than ``limit`` levels, or ``None``.
+
+    Level by level, without recursion: each level's nodes, in document order, are
+    gathered with one ``list.extend`` per node, so the walk costs one attribute
+    read per node and no Python frame.
+    """
+    level = [tree]
+    for _ in range(limit):
+        deeper: list[Any] = []
+        for node in level:
+            deeper.extend(node.children)
+        if not deeper:
+            return None
+        level = deeper
+    for node in level:
+        children = node.children
+        if children:
+            return children[0]
     return None
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import fnmatch
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -122,62 +123,87 @@ def markdown_segments(doc: MarkdownDocument) -> list[Segment]:
     """Every prose block of a SOUL.md, headings marked as such, code and HTML left out."""
     if not doc.ok:
         return []
-    out: list[Segment] = []
+    walk = _ProseWalk(doc)
+    names = {section.heading.start: section.name for section in doc.sections}
     section: str | None = None
     for node in doc.tree.children:
-        if node.name == "heading" and node.meta.get("level", 9) <= 2:
-            section = None if node.meta["level"] == 1 else _heading_text(doc, node)
-        out.extend(_blocks(doc, node, section))
-    return out
+        if node.name == "heading":
+            level = node.meta.get("level", 9)
+            if level == 1:
+                section = None
+            elif level == 2:
+                section = names.get(walk.range(node)[0], "")
+        walk.blocks(node, section)
+    return walk.out
 
 
-def _heading_text(doc: MarkdownDocument, node: Any) -> str:
-    start, _ = doc.node_range(node)
-    for section in doc.sections:
-        if section.heading.start == start:
-            return section.name
-    return ""
+class _ProseWalk:
+    """One pass over the parsed tree collecting prose segments.
 
+    The tree's nodes live in Rust and every attribute read crosses into it, so
+    the walk reads each node's name and source map once, and a text node's
+    content (a dictionary built on every read) only when its source is not
+    plain: without an entity, an escape, a line break or whitespace at either
+    end, a text node's content is its source text exactly.
+    """
 
-def _blocks(doc: MarkdownDocument, node: Any, section: str | None) -> Iterator[Segment]:
-    if node.name in SKIPPED_BLOCKS:
-        return
-    context = "heading" if node.name == "heading" else "prose"
-    builder: _Builder | None = None
-    for child in node.children:
-        if child.name in INLINE:
-            if builder is None:
-                builder = _Builder(context, section)
-            _inline(doc, child, builder)
-            continue
+    def __init__(self, doc: MarkdownDocument) -> None:
+        self.out: list[Segment] = []
+        self.text = doc.source.text or ""
+        self.base = doc.content_start
+        assert doc.bytemap is not None
+        self.char = None if doc.bytemap.identity else doc.bytemap.char
+
+    def range(self, node: Any) -> tuple[int, int]:
+        start, end = node.srcmap
+        char = self.char
+        if char is None:
+            return self.base + start, self.base + end
+        return self.base + char(start), self.base + char(end)
+
+    def blocks(self, node: Any, section: str | None) -> None:
+        if node.name in SKIPPED_BLOCKS:
+            return
+        context = "heading" if node.name == "heading" else "prose"
+        builder: _Builder | None = None
+        for child in node.children:
+            if child.name in INLINE:
+                if builder is None:
+                    builder = _Builder(context, section)
+                self.inline(child, builder)
+                continue
+            if builder is not None:
+                self.close(builder)
+                builder = None
+            self.blocks(child, section)
         if builder is not None:
-            found = builder.segment()
-            if found:
-                yield found
-            builder = None
-        yield from _blocks(doc, child, section)
-    if builder is not None:
+            self.close(builder)
+
+    def close(self, builder: _Builder) -> None:
         found = builder.segment()
         if found:
-            yield found
+            self.out.append(found)
 
-
-def _inline(doc: MarkdownDocument, node: Any, builder: _Builder) -> None:
-    name = node.name
-    if name in SKIPPED_INLINE:
-        start, end = doc.node_range(node)
-        builder.add(" ", start, end)  # keeps words on either side apart
-        return
-    if name in ("softbreak", "hardbreak"):
-        start, end = doc.node_range(node)
-        builder.add(" ", start, end)
-        return
-    if name in ("text", "text_special"):
-        start, end = doc.node_range(node)
-        builder.add_without_urls(node.meta.get("content", ""), start, end)
-        return
-    for child in node.children:
-        _inline(doc, child, builder)
+    def inline(self, node: Any, builder: _Builder) -> None:
+        name = node.name
+        if name == "text" or name == "text_special":
+            start, end = self.range(node)
+            piece = self.text[start:end]
+            if (
+                "&" in piece
+                or "\\" in piece
+                or "\n" in piece
+                or piece[:1].isspace()
+                or piece[-1:].isspace()
+            ):
+                piece = node.meta.get("content", "")
+            builder.add_without_urls(piece, start, end)
+        elif name in SKIPPED_INLINE or name == "softbreak" or name == "hardbreak":
+            start, end = self.range(node)
+            builder.add(" ", start, end)  # keeps words on either side apart
+        else:
+            for child in node.children:
+                self.inline(child, builder)
 
 
 def _escape_char(source: str, j: int) -> tuple[str, int]:
@@ -213,116 +239,161 @@ def _escape_char(source: str, j: int) -> tuple[str, int]:
     return "", 1
 
 
-def align_scalar(value: str, source: str, style: str | None) -> list[int]:
-    """Source offset (relative to the scalar's first source character) of every
-    character of a YAML string value, through quoting, escapes and line folding."""
+Aligned = list[list[int]]
+"""Runs ``[value_start, value_end, source_start]``: ``value[value_start:value_end]`` is
+written at ``source[source_start:]`` character for character."""
+
+
+def _push(runs: Aligned, at: int, source_at: int, length: int) -> None:
+    """Add a run, extending the last one when it continues it in both texts."""
+    if runs:
+        last = runs[-1]
+        if last[1] == at and last[2] + (last[1] - last[0]) == source_at:
+            last[1] += length
+            return
+    runs.append([at, at + length, source_at])
+
+
+def align_scalar(value: str, source: str, style: str | None) -> Aligned:
+    """Where each character of a YAML string value is written in its scalar's source
+    (offsets relative to the scalar's first source character), through quoting,
+    escapes and line folding.
+
+    Each character is matched to the first source character at or after the
+    previous one's that equals it (or, in double quotes, an escape that decodes to
+    it). Runs of characters written as they are - nearly all of any value - are
+    matched a word at a time with one slice comparison: a run found in one piece
+    is exactly where character-by-character matching would put it.
+    """
     j = 0
     if style in ("'", '"'):
         j = 1
     elif style in ("|", ">"):
         newline = source.find("\n")
         j = newline + 1 if newline != -1 else len(source)
-    offsets: list[int] = []
-    for char in value:
+    escapes = style == '"' and "\\" in source
+    if not escapes and source.startswith(value, j):
+        return [[0, len(value), j]]
+    runs: Aligned = []
+    for run in _RUNS.finditer(value):
+        chunk = run.group()
+        if not escapes:
+            first = source.find(chunk[0], j)
+            if first != -1 and source.startswith(chunk, first):
+                _push(runs, run.start(), first, len(chunk))
+                j = first + len(chunk)
+                continue
+        j = _align_chars(chunk, run.start(), source, j, style, runs)
+    return runs
+
+
+_RUNS = re.compile(r"\S+|\s+")
+
+
+def _align_chars(chunk: str, at: int, source: str, j: int, style: str | None, runs: Aligned) -> int:
+    """:func:`align_scalar` one character at a time from ``source[j]`` (escapes, quote
+    doubling) for ``chunk``, found at ``at`` in the value; returns where the next
+    character is looked for."""
+    for i, char in enumerate(chunk, start=at):
         while j < len(source):
             here = source[j]
             if style == '"' and here == "\\":
                 decoded, width = _escape_char(source, j)
                 if decoded == char:
-                    offsets.append(j)
+                    _push(runs, i, j, 1)
                     j += width
                     break
                 j += width
                 continue
             if here == char:
-                offsets.append(j)
+                _push(runs, i, j, 1)
                 j += 1
                 break
             j += 1
         else:
-            offsets.append(max(len(source) - 1, 0))
-    return offsets
+            _push(runs, i, max(len(source) - 1, 0), 1)
+    return j
 
 
 def yaml_segments(doc: DataDocument, fields: Iterable[str], context: str) -> list[Segment]:
     """Prose of the string values whose path matches one of ``fields`` (``a/*/b`` globs)."""
     if not doc.ok:
         return []
-    matcher = _FieldMatcher(tuple(fields))
     text = doc.source.text or ""
     out: list[Segment] = []
-    for path, located in doc.positions.items():
-        if not matcher(path):
+    for path, value in _field_values(doc.data, _compiled_fields(tuple(fields))):
+        located = doc.positions.get(path)
+        if located is None or not value.strip():
             continue
-        value = _value_at(doc.data, path)
-        if not isinstance(value, str) or not value.strip():
-            continue
-        source = text[located.start : located.end]
-        offsets = align_scalar(value, source, located.style)
+        base = located.start
         builder = _Builder(context, path=path)
-        run_start = 0
-        for i in range(1, len(value) + 1):
-            if i == len(value) or offsets[i] != offsets[i - 1] + 1:
-                builder.add_without_urls(
-                    value[run_start:i],
-                    located.start + offsets[run_start],
-                    located.start + offsets[i - 1] + 1,
-                )
-                run_start = i
+        for start, end, source_at in align_scalar(value, text[base : located.end], located.style):
+            builder.add_without_urls(
+                value[start:end], base + source_at, base + source_at + end - start
+            )
         found = builder.segment()
         if found:
             out.append(found)
     return out
 
 
-class _FieldMatcher:
-    """:func:`_field_matches` with the globs compiled once and grouped by depth: a
-    document has a position for every key and value, and most match nothing."""
+Glob = tuple[Any, ...]
+"""A field glob split at '/': each part a literal key or a compiled pattern's match."""
 
-    def __init__(self, fields: tuple[str, ...]) -> None:
-        self.by_depth: dict[int, list[tuple[Any, ...]]] = {}
-        for field_glob in fields:
-            parts = field_glob.split("/")
-            compiled = tuple(
-                re.compile(fnmatch.translate(part)).match if _is_glob(part) else part
-                for part in parts
-            )
-            self.by_depth.setdefault(len(parts), []).append(compiled)
 
-    def __call__(self, path: Path_) -> bool:
-        candidates = self.by_depth.get(len(path))
-        if not candidates:
-            return False
-        parts = [str(p) for p in path]
-        return any(
-            all(
-                (test == part) if isinstance(test, str) else test(part) is not None
-                for part, test in zip(parts, pattern, strict=True)
-            )
-            for pattern in candidates
+@functools.cache
+def _compiled_fields(fields: tuple[str, ...]) -> tuple[Glob, ...]:
+    return tuple(
+        tuple(
+            re.compile(fnmatch.translate(part)).match if _is_glob(part) else part
+            for part in field_glob.split("/")
         )
+        for field_glob in fields
+    )
+
+
+def _field_values(data: Any, globs: tuple[Glob, ...]) -> Iterator[tuple[Path_, str]]:
+    """The string values at paths the globs match, in document order.
+
+    The walk follows the globs into the data instead of testing every path of the
+    document: a framework has thousands of values and most lie on no prose path.
+    Mappings and sequences keep the order of the file, so the values come out in
+    the order they are written, as the positions map holds them.
+    """
+    stack: list[tuple[Any, Path_, tuple[Glob, ...] | None]] = [(data, (), globs)]
+    while stack:
+        node, path, pending = stack.pop()
+        if pending is None:  # a string value on a prose path
+            yield path, node
+            continue
+        if isinstance(node, dict):
+            items: Iterable[tuple[Any, Any]] = node.items()
+        elif isinstance(node, list):
+            items = enumerate(node)
+        else:
+            continue
+        children: list[tuple[Any, Path_, tuple[Glob, ...] | None]] = []
+        for key, child in items:
+            name = str(key)
+            rest = [
+                glob[1:]
+                for glob in pending
+                if (glob[0] == name if isinstance(glob[0], str) else glob[0](name) is not None)
+            ]
+            if not rest:
+                continue
+            if isinstance(child, str):
+                if any(not glob for glob in rest):
+                    children.append((child, (*path, key), None))
+                continue
+            deeper = tuple(glob for glob in rest if glob)
+            if deeper:
+                children.append((child, (*path, key), deeper))
+        stack.extend(reversed(children))
 
 
 def _is_glob(part: str) -> bool:
     return any(char in part for char in "*?[")
-
-
-def _field_matches(path: Path_, patterns: list[tuple[str, ...]]) -> bool:
-    parts = [str(p) for p in path]
-    return any(
-        len(p) == len(parts)
-        and all(fnmatch.fnmatchcase(a, b) for a, b in zip(parts, p, strict=True))
-        for p in patterns
-    )
-
-
-def _value_at(data: Any, path: Path_) -> Any:
-    for part in path:
-        try:
-            data = data[part]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return data
 
 
 def prose_fields(kind: str) -> tuple[str, ...]:
