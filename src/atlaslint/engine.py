@@ -7,6 +7,7 @@ the small index every unit returns.
 
 from __future__ import annotations
 
+import functools
 import os
 import traceback
 from collections.abc import Callable, Sequence
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 Checker = Callable[[Unit, Settings], UnitResult]
 
 
+@functools.cache
 def _checkers() -> dict[str, Checker]:
     from atlaslint.kinds.profile import check_profile
 
@@ -52,6 +54,7 @@ def _checkers() -> dict[str, Checker]:
     return table
 
 
+@functools.cache
 def _indexers() -> dict[str, Callable[[Unit, Settings], IndexEntry]]:
     from atlaslint.kinds.profile import index_profile
 

@@ -6,6 +6,8 @@ import re
 import time
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from atlaslint.phrases.patterns import (
     MAX_WILDCARD_WORDS,
@@ -20,6 +22,7 @@ from atlaslint.phrases.patterns import (
     parse_template,
     plan_template,
     template_regex,
+    texts_holding,
 )
 
 
@@ -277,3 +280,21 @@ def test_worst_case_templates_run_in_linear_time(text: str) -> None:
     assert (
         time.perf_counter() - started < 3.0
     )  # bounded: catastrophic backtracking would take minutes
+
+
+@given(
+    st.lists(st.text(alphabet=st.sampled_from("ab c\nK\u212aİé-_'1"), max_size=12), max_size=6),
+    st.sets(st.sampled_from([b"a", b"b", b"ab", b"k", b"i", b"c1", b"_"]), max_size=3),
+)
+def test_texts_holding_equals_indexing_each_text(texts, words) -> None:
+    """The one-pass search over a file's joined prose lists exactly the texts whose
+    own index holds a picked word."""
+    expected = [i for i, text in enumerate(texts) if words & index_text(text).vocabulary]
+    assert texts_holding(texts, lambda vocabulary: words & vocabulary) == expected
+    assert texts_holding(texts, lambda vocabulary: None) == list(range(len(texts)))
+
+
+def test_texts_holding_sees_the_vocabulary_of_all_texts() -> None:
+    seen = []
+    texts_holding(["The Chair", "a chair-man"], lambda vocabulary: seen.append(vocabulary))
+    assert seen == [frozenset({b"the", b"chair", b"a", b"man"})]

@@ -14,14 +14,15 @@ from __future__ import annotations
 import fnmatch
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from atlaslint.checks.grammar import Prose
 from atlaslint.checks.sink import Sink
 from atlaslint.diagnostics import Fix
 from atlaslint.documents.prose import Segment
 from atlaslint.phrases.loading import packs_for
-from atlaslint.phrases.patterns import apply_case
+from atlaslint.phrases.pack import Pack
+from atlaslint.phrases.patterns import apply_case, texts_holding
 from atlaslint.settings import Settings
 
 SCOPE_OF_CONTEXT = {
@@ -102,16 +103,40 @@ def quoted(text: str, start: int, end: int) -> bool:
     return opened > before.rfind("”") and "”" in after
 
 
+def _viable_words(
+    packs: Sequence[Pack],
+) -> Callable[[frozenset[bytes]], set[bytes] | None]:
+    """Given a file's vocabulary, the anchor words of every term that could match in
+    it (``None``: some pack cannot rule any text out). Only the segments holding
+    one of these are scanned: the same hits as scanning every segment, since a term
+    matches only where all its words are and only next to its anchor."""
+
+    def choose(vocabulary: frozenset[bytes]) -> set[bytes] | None:
+        words: set[bytes] = set()
+        for pack in packs:
+            viable = pack.viable_anchor_words(vocabulary)
+            if viable is None:
+                return None
+            words |= viable
+        return words
+
+    return choose
+
+
 def check_files(files: Sequence[Prose], settings: Settings, sink: Sink) -> None:
     """Run every enabled phrase rule over the prose of ``files``; findings to ``sink``."""
     packs = packs_for(settings.rule_packs)
     enabled: dict[str, bool] = {}
     for file in files:
         text = file.index.text
-        for segment in file.segments:
-            scope = SCOPE_OF_CONTEXT.get(segment.context)
-            if scope is None or _in_fields(segment, "phrase-exempt"):
-                continue
+        scoped = [
+            (segment, scope)
+            for segment in file.segments
+            if (scope := SCOPE_OF_CONTEXT.get(segment.context)) is not None
+            and not _in_fields(segment, "phrase-exempt")
+        ]
+        chosen = texts_holding([segment.text for segment, _ in scoped], _viable_words(packs))
+        for segment, scope in (scoped[i] for i in chosen):
             for pack in packs:
                 for rule, hit in pack.scan(segment.text, scope):
                     on = enabled.get(rule.id)

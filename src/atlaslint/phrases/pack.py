@@ -35,6 +35,7 @@ from .patterns import (
     index_text,
     parse_template,
     plan_template,
+    plan_viable,
     spans_overlapping,
 )
 
@@ -359,6 +360,26 @@ class Pack:
             self._words = frozenset(index)
             self._index = index
         return self._index
+
+    def viable_anchor_words(self, vocabulary: frozenset[bytes]) -> set[bytes] | None:
+        """The anchor words of the terms that can match in a text with this vocabulary
+        (every required word there, not just the anchor), or ``None`` when the pack
+        has terms without an anchor word, which no vocabulary rules out.
+
+        Most anchors are common words ("just", "point"); the other words of their
+        terms are not. Asked with a whole file's vocabulary, this leaves the few
+        words whose segments need a :meth:`scan` at all.
+        """
+        anchors = self._anchor_index()
+        if self._always:
+            return None
+        viable: set[bytes] = set()
+        for word in self._words & vocabulary:
+            for r, t in anchors[word]:
+                if plan_viable(self.rules[r]._state().plans[t], vocabulary):
+                    viable.add(word)
+                    break
+        return viable
 
     def scan(self, text: str, scope: str | None = None) -> Iterator[tuple[PhraseRule, Hit]]:
         """Every hit of every rule (optionally only rules applying to ``scope``).

@@ -43,10 +43,11 @@ used for exceptions (checked only next to a hit) and as the reference.
 
 from __future__ import annotations
 
+import itertools
 import re
 import sys
-from bisect import bisect_left
-from collections.abc import Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 __all__ = [
@@ -66,9 +67,11 @@ __all__ = [
     "index_text",
     "parse_template",
     "plan_template",
+    "plan_viable",
     "spans_overlapping",
     "template_regex",
     "text_vocabulary",
+    "texts_holding",
 ]
 
 #: Upper bound for ``_{m,n}``: keeps each match attempt short.
@@ -614,6 +617,52 @@ def index_text(text: str) -> TextIndex:
     source = text.lower() if "\u212a" in text else text
     vocabulary = frozenset(source.encode("utf-8", "surrogatepass").translate(_VOCAB_TABLE).split())
     return TextIndex(text, vocabulary)
+
+
+def texts_holding(
+    texts: Sequence[str], choose: Callable[[frozenset[bytes]], Collection[bytes] | None]
+) -> list[int]:
+    """Indices of the ``texts`` whose vocabulary (:func:`index_text`) holds one of the
+    words ``choose`` picks from the vocabulary of all of them (``None``: every text).
+
+    A file's prose is many short texts, and indexing each costs more than the
+    few scans it saves: here the texts are joined (a newline is no word byte, so
+    it keeps words apart) and translated once, ``choose`` sees the vocabulary of
+    the lot, and each word it picks is found as a whole space-delimited piece
+    with ``bytes.find`` and given to its text by its offset. Exact: a text is
+    listed if and only if its own index holds one of the picked words.
+    """
+    if not texts:
+        return []
+    encoded = [
+        (t.lower() if "\u212a" in t else t).encode("utf-8", "surrogatepass") for t in texts
+    ]  # each text as index_text reads it
+    translated = b" " + b"\n".join(encoded).translate(_VOCAB_TABLE) + b" "
+    words = choose(frozenset(translated.split()))
+    if words is None:
+        return list(range(len(texts)))
+    if not words:
+        return []
+    # text i is translated[starts[i] : starts[i + 1] - 1]
+    starts = list(itertools.accumulate((len(e) + 1 for e in encoded), initial=1))
+    found: set[int] = set()
+    for word in words:
+        needle = b" " + word + b" "
+        position = translated.find(needle)
+        while position != -1:
+            i = bisect_right(starts, position + 1) - 1
+            found.add(i)
+            # that text is listed: go on from the next one
+            position = translated.find(needle, max(position + 1, starts[i + 1] - 1))
+    return sorted(found)
+
+
+def plan_viable(plan: TermPlan, vocabulary: frozenset[bytes]) -> bool:
+    """Can the template match in a text with this vocabulary? (Every required token
+    has an alternative whose pieces are all there.)"""
+    return all(
+        any(pieces <= vocabulary for pieces in alternatives) for alternatives in plan.required
+    )
 
 
 def text_vocabulary(text: str) -> frozenset[bytes]:
