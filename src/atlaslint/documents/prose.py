@@ -94,11 +94,28 @@ class _Builder:
         self.context, self.section, self.path = context, section, path
 
     def add(self, text: str, src_start: int, src_end: int) -> None:
-        if not text:
+        """Append ``text``, written at ``source[src_start:src_end]``. Text written as it
+        is, right after the last such run in both, extends that run: a paragraph's
+        words and line breaks make one run, not one per parser node."""
+        size = len(text)
+        if not size:
             return
-        self.runs.append(Run(self.length, self.length + len(text), src_start, src_end))
+        runs = self.runs
+        if runs and size == src_end - src_start:
+            last = runs[-1]
+            if (
+                last.src_end == src_start
+                and last.text_end == self.length
+                and last.text_end - last.text_start == last.src_end - last.src_start
+            ):
+                last.text_end += size
+                last.src_end = src_end
+                self.parts.append(text)
+                self.length += size
+                return
+        runs.append(Run(self.length, self.length + size, src_start, src_end))
         self.parts.append(text)
-        self.length += len(text)
+        self.length += size
 
     def add_without_urls(self, text: str, src_start: int, src_end: int) -> None:
         """Add text, leaving bare URLs out (their characters map nowhere)."""
@@ -152,13 +169,13 @@ class _ProseWalk:
         self.text = doc.source.text or ""
         self.base = doc.content_start
         assert doc.bytemap is not None
-        self.char = None if doc.bytemap.identity else doc.bytemap.char
+        self.bytemap = doc.bytemap
 
     def range(self, node: Any) -> tuple[int, int]:
         start, end = node.srcmap
-        char = self.char
-        if char is None:
+        if self.bytemap.identity:
             return self.base + start, self.base + end
+        char = self.bytemap.char
         return self.base + char(start), self.base + char(end)
 
     def blocks(self, node: Any, section: str | None) -> None:
@@ -185,25 +202,41 @@ class _ProseWalk:
             self.out.append(found)
 
     def inline(self, node: Any, builder: _Builder) -> None:
-        name = node.name
-        if name == "text" or name == "text_special":
-            start, end = self.range(node)
-            piece = self.text[start:end]
-            if (
-                "&" in piece
-                or "\\" in piece
-                or "\n" in piece
-                or piece[:1].isspace()
-                or piece[-1:].isspace()
-            ):
-                piece = node.meta.get("content", "")
-            builder.add_without_urls(piece, start, end)
-        elif name in SKIPPED_INLINE or name == "softbreak" or name == "hardbreak":
-            start, end = self.range(node)
-            builder.add(" ", start, end)  # keeps words on either side apart
-        else:
-            for child in node.children:
-                self.inline(child, builder)
+        """Add an inline node and what it holds (children in order, no recursion)."""
+        text, base, bytemap = self.text, self.base, self.bytemap
+        char = None if bytemap.identity else bytemap.char
+        stack = [node]
+        while stack:
+            node = stack.pop()
+            name = node.name
+            if name == "text" or name == "text_special":
+                start, end = node.srcmap
+                if char is not None:
+                    start, end = char(start), char(end)
+                start += base
+                end += base
+                piece = text[start:end]
+                if (
+                    "&" in piece
+                    or "\\" in piece
+                    or "\n" in piece
+                    or piece[:1].isspace()
+                    or piece[-1:].isspace()
+                ):
+                    piece = node.meta.get("content", "")
+                if "http" in piece or "www." in piece:
+                    builder.add_without_urls(piece, start, end)
+                else:
+                    builder.add(piece, start, end)
+            elif name in SKIPPED_INLINE or name == "softbreak" or name == "hardbreak":
+                start, end = node.srcmap
+                if char is not None:
+                    start, end = char(start), char(end)
+                builder.add(" ", base + start, base + end)  # keeps words on either side apart
+            else:
+                children = node.children
+                if children:
+                    stack.extend(reversed(children))
 
 
 def _escape_char(source: str, j: int) -> tuple[str, int]:
