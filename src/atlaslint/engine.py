@@ -7,10 +7,12 @@ the small index every unit returns.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import os
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -233,6 +235,25 @@ def checked_files(unit: Unit) -> list[str]:
     return [join(unit.display, n) for n in names or (SOUL, METADATA)]
 
 
+COLLECT_EVERY = 20_000
+"""Allocations between two young-generation collections during a run (Python's
+default is 700). Checking allocates millions of small objects and frees nearly all
+of them by reference counting (documents, trees and segments hold no cycles), so
+the default's frequent collections found nothing to free yet took a tenth of a run;
+memory stays the same (measured in the benchmarks' peak)."""
+
+
+@contextlib.contextmanager
+def few_collections() -> Iterator[None]:
+    """Collect garbage rarely for the duration (workers forked meanwhile inherit it)."""
+    before = gc.get_threshold()
+    gc.set_threshold(COLLECT_EVERY, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 def check_paths(
     named: Sequence[tuple[str, Path]],
     settings: Settings,
@@ -240,6 +261,16 @@ def check_paths(
     stdin: Unit | None = None,
 ) -> RunResult:
     """The whole run over the user's paths (or over one unit read from stdin)."""
+    with few_collections():
+        return _check_paths(named, settings, progress, stdin)
+
+
+def _check_paths(
+    named: Sequence[tuple[str, Path]],
+    settings: Settings,
+    progress: Progress | None,
+    stdin: Unit | None,
+) -> RunResult:
     forget_real_paths()
     found = discover(named, settings)
     if stdin is not None:

@@ -430,16 +430,16 @@ Path_ = tuple[Any, ...]
 class _Located:
     """Plain data plus the YAML node of every value and mapping key."""
 
-    def __init__(self, source: Path) -> None:
+    def __init__(self, source: Path, index: Any) -> None:
         self.source = source
+        self.index = index
         self.values: dict[Path_, Any] = {}
         self.keys: dict[Path_, Any] = {}
         self._seen: set[int] = set()
 
     def position(self, node: Any, offset: int = 0) -> tuple[int, int]:
-        mark = node.start_mark
-        line, column = mark.line + 1, mark.column + 1
-        style = getattr(node, "style", None)
+        line, column = self.index.position(node.start)
+        style = node.style
         if style in ("|", ">"):
             return line, column
         if style in ("'", '"'):
@@ -461,15 +461,15 @@ class _Located:
         if id(node) in self._seen:
             raise self.error(node, "anchors and aliases are not allowed in a rule pack")
         self._seen.add(id(node))
-        tag = str(getattr(node.tag, "value", node.tag))
+        tag = node.tag
         if tag not in _CORE_TAGS:
             raise self.error(node, f"YAML tag {tag!r} is not allowed in a rule pack")
         self.values[path] = node
-        kind = type(node).__name__
-        if kind == "MappingNode":
+        kind = node.id
+        if kind == "mapping":
             out: dict[str, Any] = {}
             for key_node, value_node in node.value:
-                if type(key_node).__name__ != "ScalarNode":
+                if key_node.id != "scalar":
                     raise self.error(key_node, "mapping keys must be plain strings")
                 key = key_node.value
                 if key in out:
@@ -477,7 +477,7 @@ class _Located:
                 self.keys[path + (key,)] = key_node
                 out[key] = self.convert(value_node, path + (key,))
             return out
-        if kind == "SequenceNode":
+        if kind == "sequence":
             return [self.convert(item, path + (i,)) for i, item in enumerate(node.value)]
         return _scalar(tag, node.value)
 
@@ -506,14 +506,16 @@ def _scalar(tag: str, value: str) -> Any:
 
 
 def _compose(path: Path) -> tuple[Any, _Located]:
-    from ruamel.yaml import YAML
+    """The pack's plain data and the node of every value, for errors at exact positions.
+
+    Through the same bounded composer as the documents (ruamel's C parser, our node
+    graph with depth and alias limits): it keeps offsets and constructs nothing.
+    """
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-    from atlaslint.documents.yaml_compose import ComposeError
-    from atlaslint.documents.yaml_compose import compose as bounded_compose
+    from atlaslint.documents.yaml_compose import ComposeError, compose
     from atlaslint.positions import LineIndex
 
-    located = _Located(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -522,15 +524,12 @@ def _compose(path: Path) -> tuple[Any, _Located]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise PackError(path, 1, 1, f"rule pack is not valid UTF-8 (byte {exc.start})") from None
+    index = LineIndex(text)
+    located = _Located(path, index)
     try:
-        # Depth and alias bounds first: the C composer below crashes the interpreter
-        # on a few thousand levels of nesting (atlaslint.documents.yaml_compose).
-        bounded_compose(text)
-        # The safe composer (libyaml when available) keeps node positions
-        # and constructs nothing; _Located.convert builds the plain data.
-        node = YAML(typ="safe").compose(text)
+        node = compose(text)
     except ComposeError as exc:
-        line, column = LineIndex(text).position(exc.offset)
+        line, column = index.position(exc.offset)
         raise PackError(path, line, column, exc.message) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
