@@ -8,7 +8,6 @@ the small index every unit returns.
 from __future__ import annotations
 
 import contextlib
-import functools
 import gc
 import os
 import traceback
@@ -36,7 +35,6 @@ if TYPE_CHECKING:
 Checker = Callable[[Unit, Settings], UnitResult]
 
 
-@functools.cache
 def _checkers() -> dict[str, Checker]:
     from atlaslint.kinds.profile import check_profile
 
@@ -56,7 +54,6 @@ def _checkers() -> dict[str, Checker]:
     return table
 
 
-@functools.cache
 def _indexers() -> dict[str, Callable[[Unit, Settings], IndexEntry]]:
     from atlaslint.kinds.profile import index_profile
 
