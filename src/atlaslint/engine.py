@@ -145,15 +145,6 @@ def index_unit(unit: Unit, settings: Settings) -> UnitResult:
         return UnitResult([error], IndexEntry(unit.kind), cacheable=False)
 
 
-def count_files(unit: Unit) -> int:
-    if unit.stdin_text is not None:
-        return 1
-    if unit.kind == PROFILE:
-        base = os.fspath(unit.fs_path)
-        return sum(os.path.isfile(os.path.join(base, n)) for n in ("SOUL.md", "metadata.yaml")) or 1
-    return 1
-
-
 def judge(diagnostics: list[Diagnostic], settings: Settings) -> list[Diagnostic]:
     """Apply select/ignore, severity overrides and per-file ignores; sort."""
     root = settings.root.resolve()
@@ -219,17 +210,19 @@ def _walks_root(named: Sequence[tuple[str, Path]], settings: Settings) -> bool:
     return any(path.is_dir() and real_text(path) == root for _, path in named)
 
 
-def checked_files(unit: Unit) -> list[str]:
-    """The files of a unit as displayed: a profile's existing SOUL.md and metadata.yaml."""
+def checked_files(unit: Unit) -> tuple[list[str], int]:
+    """The files of a unit as displayed (a profile's existing SOUL.md and metadata.yaml;
+    both when neither exists), and how many of them count as checked (at least one)."""
     if unit.kind != PROFILE:
-        return [unit.display]
+        return [unit.display], 1
     from atlaslint.kinds.profile import METADATA, SOUL, join
 
     if unit.stdin_text is not None and unit.stdin_name:
-        return [join(unit.display, unit.stdin_name)]
+        return [join(unit.display, unit.stdin_name)], 1
     base = os.fspath(unit.fs_path)
     names = [n for n in (SOUL, METADATA) if os.path.isfile(os.path.join(base, n))]
-    return [join(unit.display, n) for n in names or (SOUL, METADATA)]
+    count = 1 if unit.stdin_text is not None else len(names) or 1
+    return [join(unit.display, n) for n in names or (SOUL, METADATA)], count
 
 
 COLLECT_EVERY = 20_000
@@ -306,16 +299,17 @@ def _check_paths(
         # An editor asked about one buffer: report that file, not its sibling on disk.
         from atlaslint.kinds.profile import METADATA, SOUL, join
 
-        siblings = {join(stdin.display, n) for n in (SOUL, METADATA)} - set(checked_files(stdin))
+        siblings = {join(stdin.display, n) for n in (SOUL, METADATA)} - set(checked_files(stdin)[0])
         judged = [d for d in judged if d.path not in siblings]
+    listed = [checked_files(unit) for unit in targets]  # one look at the disk per file
     return RunResult(
         diagnostics=judged,
-        files=sum(count_files(u) for u in targets),
+        files=sum(count for _, count in listed),
         skipped=found.skipped,
         notices=list(dict.fromkeys([*grammar.notices, *(n for r in results for n in r.notices)])),
         internal_errors=sum(1 for d in judged if d.rule == "internal/error"),
         failed=grammar.failed or any(r.failed for r in results),
-        checked=[path for unit in targets for path in checked_files(unit)],
+        checked=[path for paths, _ in listed for path in paths],
     )
 
 

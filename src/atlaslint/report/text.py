@@ -3,6 +3,7 @@ the source line and a caret under the exact span, then a summary."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import click
@@ -15,10 +16,14 @@ _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "b
 _CONTROLS = {c: "\ufffd" for c in (*range(0x20), 0x7F, *range(0x80, 0xA0)) if c != 0x09}
 
 
+_CONTROL = re.compile("[" + "".join(re.escape(chr(c)) for c in _CONTROLS) + "]")
+
+
 def printable(text: str) -> str:
     """Control characters from a linted file shown as U+FFFD, one for one (so carets
-    stay aligned): an escape sequence in a file must not drive the user's terminal."""
-    return text.translate(_CONTROLS)
+    stay aligned): an escape sequence in a file must not drive the user's terminal.
+    (Most lines hold none: one search in C, and the translation only when needed.)"""
+    return text.translate(_CONTROLS) if _CONTROL.search(text) else text
 
 
 def _snippet(diag: Diagnostic, sources: SourceLines, colour: bool) -> list[str]:
