@@ -37,11 +37,11 @@ _md = None
 _CONTAINER_PREFIX = re.compile(
     r"^(?:[ \t]|>|[-+*](?=[ \t]|$)|[0-9]{1,9}[.)](?=[ \t]|$))+", re.MULTILINE
 )
-_LONG_PREFIX = re.compile(
-    r"^(?:[ \t]|>|[-+*](?=[ \t]|$)|[0-9]{1,9}[.)](?=[ \t]|$)){26,}", re.MULTILINE
-)
-"""A prefix of 26 units or more: one of fewer (at most 250 characters, 4 columns
-each) cannot pass :data:`MAX_PREFIX_COLUMNS`, so most texts need no closer look."""
+_MAYBE_LONG_PREFIX = re.compile(r"\n[ \t>+*\-0-9.)]{26}")
+"""A line starting with 26 characters that container prefixes are made of: a prefix
+of fewer units (at most 250 characters, 4 columns each) cannot pass
+:data:`MAX_PREFIX_COLUMNS`, so a text without such a line needs no closer look.
+(It starts with a literal newline, which ``re`` finds fast.)"""
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 MAX_PREFIX_COLUMNS = 1000
 """Widest run of indentation and container markers (``>``, ``-``, ``1.``) at a line
@@ -134,6 +134,7 @@ class MarkdownDocument:
     problems: list[Diagnostic] = field(default_factory=list)
     content_start: int = 0
     _word_text: str | None = field(default=None, repr=False)
+    _may_have_holes: bool = field(default=True, repr=False)
 
     @property
     def path(self) -> str:
@@ -161,7 +162,11 @@ class MarkdownDocument:
         words = self._word_text
         if words is None:
             words = self._word_text = word_text(text)
-        if not any(text.find(marker, start, end) >= 0 for marker in _HOLE_MARKERS):
+            # most files hold no code, HTML or indented block anywhere: ask once
+            self._may_have_holes = any(marker in text for marker in _HOLE_MARKERS)
+        if not self._may_have_holes or not any(
+            text.find(marker, start, end) >= 0 for marker in _HOLE_MARKERS
+        ):
             return _count_words(words[start:end])
         holes = sorted(self.node_range(n) for n in _walk(nodes) if n.name in NON_PROSE)
         count, pos = 0, start
@@ -376,7 +381,7 @@ def _nesting_offset(body: str) -> int | None:
     quadratically with depth, so this bound runs before parsing; the exact depth
     is checked on the parsed tree (:func:`_deeper_than`).
     """
-    if _LONG_PREFIX.search(body) is not None:
+    if _MAYBE_LONG_PREFIX.search("\n" + body[:32]) or _MAYBE_LONG_PREFIX.search(body):
         for match in _CONTAINER_PREFIX.finditer(body):
             prefix = match.group()
             if len(prefix) + 3 * prefix.count("\t") > MAX_PREFIX_COLUMNS:
