@@ -22,7 +22,9 @@ class SourceLines:
                 lines = []
             else:
                 text = data.decode("utf-8", errors="replace").removeprefix("\ufeff")
-                lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+                if "\r" in text:
+                    text = text.replace("\r\n", "\n").replace("\r", "\n")
+                lines = text.split("\n")
             self._lines[path] = lines
         if 1 <= number <= len(lines):
             return lines[number - 1]
