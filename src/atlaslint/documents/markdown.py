@@ -12,6 +12,7 @@ import bisect
 import contextlib
 import html
 import itertools
+import operator
 import os
 import re
 import sys
@@ -68,19 +69,23 @@ class ByteMap:
     many extra bytes have been seen so far.
     """
 
-    __slots__ = ("_after", "_extra")
+    __slots__ = ("_after", "_extra", "non_ascii")
 
     def __init__(self, text: str) -> None:
-        after: list[int] = []
-        extra: list[int] = []
-        total = 0
-        if not text.isascii():
-            for match in _NON_ASCII.finditer(text):
-                total += len(match.group().encode("utf-8")) - 1
-                after.append(match.end() + total)
-                extra.append(total)
-        self._after = after
-        self._extra = extra
+        self._after: list[int] = []
+        self._extra: list[int] = []
+        self.non_ascii: list[str] = []
+        """Every non-ASCII character of the text, in order."""
+        if text.isascii():
+            return
+        # Without a Python step per character: the k-th non-ASCII character ends at the
+        # length of the ASCII runs before it plus k + 1, and adds its UTF-8 width - 1.
+        chars = self.non_ascii = _NON_ASCII.findall(text)
+        runs = _NON_ASCII.split(text)
+        ends = map(operator.add, itertools.accumulate(map(len, runs[:-1])), itertools.count(1))
+        widths = map(len, map(str.encode, chars))
+        self._extra = list(itertools.accumulate(map(operator.sub, widths, itertools.repeat(1))))
+        self._after = list(map(operator.add, ends, self._extra))
 
     @property
     def identity(self) -> bool:
@@ -161,7 +166,9 @@ class MarkdownDocument:
         text = self.source.text or ""
         words = self._word_text
         if words is None:
-            words = self._word_text = word_text(text)
+            # the body's non-ASCII characters are known already (sections lie in the body)
+            seen = self.bytemap.non_ascii if self.bytemap is not None else None
+            words = self._word_text = word_text(text, seen)
             # most files hold no code, HTML or indented block anywhere: ask once
             self._may_have_holes = any(marker in text for marker in _HOLE_MARKERS)
         if not self._may_have_holes or not any(
@@ -186,12 +193,14 @@ every byte of a non-ASCII character kept (see :func:`word_text`)."""
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 
 
-def word_text(text: str) -> str:
+def word_text(text: str, non_ascii: list[str] | None = None) -> str:
     """``text`` with each non-ASCII character that cannot be part of a :data:`WORD`
     (a dash, a curly double quote, a bullet) turned into a space: offsets unchanged,
-    and every non-ASCII character left is a word character."""
+    and every non-ASCII character left is a word character. ``non_ascii``: the
+    non-ASCII characters of the part whose words count, when already known."""
     if not text.isascii():
-        for char in set("".join(_NON_ASCII_RUN.findall(text))):
+        found = non_ascii if non_ascii is not None else _NON_ASCII_RUN.findall(text)
+        for char in set("".join(found)):
             if not (char.isalnum() or char == "’"):
                 text = text.replace(char, " ")
     return text
