@@ -250,3 +250,9 @@ def test_text_nodes_read_from_the_source_equal_the_parser_content(pieces):
     doc, segments = _md("".join(pieces))
     assume(doc.ok)
     assert [s.text for s in segments] == _reference_prose(doc)
+    source = doc.source.text
+    for segment in segments:  # a run written as it is maps each character to itself
+        for run in segment.runs:
+            if run.exact:
+                written = source[run.src_start : run.src_end].replace("\n", " ")
+                assert segment.text[run.text_start : run.text_end] == written

@@ -179,33 +179,39 @@ class _ProseWalk:
         return self.base + char(start), self.base + char(end)
 
     def blocks(self, node: Any, section: str | None) -> None:
-        if node.name in SKIPPED_BLOCKS:
+        """The segments of a block: each run of inline children is one."""
+        name = node.name
+        if name in SKIPPED_BLOCKS:
             return
-        context = "heading" if node.name == "heading" else "prose"
-        builder: _Builder | None = None
+        context = "heading" if name == "heading" else "prose"
+        run: list[Any] | None = None
         for child in node.children:
             if child.name in INLINE:
-                if builder is None:
-                    builder = _Builder(context, section)
-                self.inline(child, builder)
+                if run is None:
+                    run = [child]
+                else:
+                    run.append(child)
                 continue
-            if builder is not None:
-                self.close(builder)
-                builder = None
+            if run is not None:
+                self.segment(run, context, section)
+                run = None
             self.blocks(child, section)
-        if builder is not None:
-            self.close(builder)
+        if run is not None:
+            self.segment(run, context, section)
 
-    def close(self, builder: _Builder) -> None:
-        found = builder.segment()
-        if found:
-            self.out.append(found)
+    def segment(self, nodes: list[Any], context: str, section: str | None) -> None:
+        """One segment from a run of inline nodes and what they hold, in order.
 
-    def inline(self, node: Any, builder: _Builder) -> None:
-        """Add an inline node and what it holds (children in order, no recursion)."""
+        The hot loop of prose extraction, so written flat: no call per node, and a
+        piece written as it is right after the previous one extends that run.
+        """
         text, base, bytemap = self.text, self.base, self.bytemap
         char = None if bytemap.identity else bytemap.char
-        stack = [node]
+        parts: list[str] = []
+        runs: list[Run] = []
+        length = 0
+        extendable: Run | None = None  # the last run, when written as it is
+        stack = nodes[::-1]
         while stack:
             node = stack.pop()
             name = node.name
@@ -225,18 +231,51 @@ class _ProseWalk:
                 ):
                     piece = node.meta.get("content", "")
                 if "http" in piece or "www." in piece:
-                    builder.add_without_urls(piece, start, end)
+                    pieces = _without_urls(piece, start, end)
                 else:
-                    builder.add(piece, start, end)
+                    pieces = ((piece, start, end),)
             elif name in SKIPPED_INLINE or name == "softbreak" or name == "hardbreak":
                 start, end = node.srcmap
                 if char is not None:
                     start, end = char(start), char(end)
-                builder.add(" ", base + start, base + end)  # keeps words on either side apart
+                pieces = ((" ", base + start, base + end),)  # keeps the words apart
             else:
                 children = node.children
                 if children:
                     stack.extend(reversed(children))
+                continue
+            for piece, start, end in pieces:
+                size = len(piece)
+                if not size:
+                    continue
+                plain = size == end - start
+                if plain and extendable is not None and extendable.src_end == start:
+                    extendable.text_end += size
+                    extendable.src_end = end
+                else:
+                    added = Run(length, length + size, start, end)
+                    runs.append(added)
+                    extendable = added if plain else None
+                parts.append(piece)
+                length += size
+        joined = "".join(parts)
+        if joined.strip():
+            self.out.append(Segment(joined, runs, context, section))
+
+
+def _without_urls(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
+    """``text`` (at ``source[start:end]``) in pieces, each bare URL a single space that
+    maps over the whole URL (its characters map nowhere else)."""
+    if len(text) != end - start:
+        return [(text, start, end)]
+    pieces = []
+    pos = 0
+    for match in URL.finditer(text):
+        pieces.append((text[pos : match.start()], start + pos, start + match.start()))
+        pieces.append((" ", start + match.start(), start + match.end()))
+        pos = match.end()
+    pieces.append((text[pos:], start + pos, end))
+    return pieces
 
 
 def _escape_char(source: str, j: int) -> tuple[str, int]:
