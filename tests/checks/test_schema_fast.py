@@ -151,3 +151,24 @@ def test_date_format_is_the_python_validators(value: object) -> None:
     from jsonschema import Draft202012Validator
 
     assert is_date(value) == Draft202012Validator.FORMAT_CHECKER.conforms(value, "date")
+
+
+def test_without_jsonschema_rs_the_python_validator_decides_alone(monkeypatch) -> None:
+    """A platform without a jsonschema-rs wheel loses speed, not findings."""
+    import sys
+
+    from atlaslint.checks.schema import validate
+    from atlaslint.checks.sink import Sink
+    from atlaslint.documents.source import decode
+
+    monkeypatch.setitem(sys.modules, "jsonschema_rs", None)  # import fails
+    fast_validity.cache_clear()
+    try:
+        assert fast_validity("metadata.schema.json") is None
+        assert not known_valid({}, "metadata.schema.json")
+        doc = load_yaml(decode("metadata.yaml", b"title: X\nstatus: drafty\n"))
+        sink = Sink()
+        validate(doc, "metadata.schema.json", sink)
+        assert "schema/enum" in {d.rule for d in sink.items}
+    finally:
+        fast_validity.cache_clear()
