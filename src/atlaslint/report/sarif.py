@@ -9,7 +9,6 @@ SARIF's convention, so spans are copied, never recomputed.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from urllib.parse import quote
 
@@ -18,6 +17,7 @@ from atlaslint.diagnostics import Diagnostic, Severity
 from atlaslint.docgen import explain, explain_markdown
 from atlaslint.engine import RunResult
 from atlaslint.registry import Registry, RuleInfo, default_registry
+from atlaslint.report.json_format import pretty
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
@@ -116,4 +116,4 @@ def document(result_: RunResult, registry: Registry | None = None) -> dict:
 
 
 def render(result: RunResult, *, registry: Registry | None = None, **_: object) -> str:
-    return json.dumps(document(result, registry), indent=2, ensure_ascii=False) + "\n"
+    return pretty(document(result, registry)) + "\n"
