@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import operator
 from dataclasses import dataclass
 
 
@@ -43,8 +44,10 @@ class LineIndex:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        # The offset after each line break; accumulate and split run in C.
-        self._starts = list(itertools.accumulate((len(s) + 1 for s in text.split("\n")), initial=0))
+        # The offset after each line break: line k starts at the lengths of the lines
+        # before it plus k (their breaks), all computed by iterators in C.
+        lengths = itertools.accumulate(map(len, text.split("\n")), initial=0)
+        self._starts = list(map(operator.add, lengths, itertools.count()))
         self._starts.pop()
 
     @property

@@ -92,6 +92,11 @@ class ByteMap:
         """Are byte and character offsets the same (an ASCII text)?"""
         return not self._after
 
+    def tables(self) -> tuple[list[int], list[int]]:
+        """The byte offset after each non-ASCII character, and the extra bytes seen by
+        then (for a caller that maps many offsets in a loop)."""
+        return self._after, self._extra
+
     def char(self, byte_offset: int) -> int:
         i = bisect.bisect_right(self._after, byte_offset) - 1
         return byte_offset - (self._extra[i] if i >= 0 else 0)

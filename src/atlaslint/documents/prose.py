@@ -170,6 +170,7 @@ class _ProseWalk:
         self.base = doc.content_start
         assert doc.bytemap is not None
         self.bytemap = doc.bytemap
+        self.tabless = "\t" not in self.text
 
     def range(self, node: Any) -> tuple[int, int]:
         start, end = node.srcmap
@@ -207,6 +208,11 @@ class _ProseWalk:
         """
         text, base, bytemap = self.text, self.base, self.bytemap
         char = None if bytemap.identity else bytemap.char
+        if char is not None:
+            after, extra = bytemap.tables()
+        # The parser's offsets count a tab as the spaces it expands to in places, so
+        # a file with tabs reads every text node's content from the parser.
+        from_source = self.tabless
         parts: list[str] = []
         runs: list[Run] = []
         length = 0
@@ -217,19 +223,26 @@ class _ProseWalk:
             name = node.name
             if name == "text" or name == "text_special":
                 start, end = node.srcmap
-                if char is not None:
-                    start, end = char(start), char(end)
+                if char is not None:  # ByteMap.char, inlined: this runs per text node
+                    i = bisect.bisect_right(after, start) - 1
+                    start -= extra[i] if i >= 0 else 0
+                    i = bisect.bisect_right(after, end) - 1
+                    end -= extra[i] if i >= 0 else 0
                 start += base
                 end += base
                 piece = text[start:end]
                 if (
-                    "&" in piece
+                    not from_source
+                    or "&" in piece
                     or "\\" in piece
                     or "\n" in piece
                     or piece[:1].isspace()
                     or piece[-1:].isspace()
                 ):
+                    written = piece
                     piece = node.meta.get("content", "")
+                    if not from_source and written != piece and len(piece) == end - start:
+                        start, end = _tab_shifted(text, piece, start, end)
                 if "http" in piece or "www." in piece:
                     pieces = _without_urls(piece, start, end)
                 else:
@@ -261,6 +274,18 @@ class _ProseWalk:
         joined = "".join(parts)
         if joined.strip():
             self.out.append(Segment(joined, runs, context, section))
+
+
+def _tab_shifted(text: str, content: str, start: int, end: int) -> tuple[int, int]:
+    """Where a text node really is in a line with tabs.
+
+    markdown-it-pyrs counts a tab that it expands for indentation as the spaces it
+    stands for, so on such a line a node's source map lies up to a few characters
+    past the text. The text is then the last copy of the node's content that ends
+    by the mapped end on that line (the map itself, if none is)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    found = text.rfind(content, line_start, end)
+    return (found, found + len(content)) if found != -1 else (start, end)
 
 
 def _without_urls(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
