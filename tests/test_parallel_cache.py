@@ -368,3 +368,24 @@ def test_entries_are_written_early_when_many_are_pending(small: Path, monkeypatc
     again = ResultCache.for_settings(settings)
     assert parallel.run_tasks(tasks, settings, again, jobs=1) == first
     assert computed == []
+
+
+def test_a_run_collects_garbage_rarely_and_restores_the_setting(small: Path, monkeypatch) -> None:
+    """Checking allocates millions of short-lived objects; the run raises the young
+    generation's threshold while it lasts, and a library caller gets its own back."""
+    import gc
+
+    from atlaslint import engine
+
+    seen = []
+    real_run_units = engine.run_units
+    monkeypatch.setattr(
+        engine,
+        "run_units",
+        lambda *a, **k: seen.append(gc.get_threshold()) or real_run_units(*a, **k),
+    )
+    before = gc.get_threshold()
+    settings = resolve_settings([small])
+    engine.check_paths([(str(small), small)], settings)
+    assert seen and seen[0][0] == engine.COLLECT_EVERY
+    assert gc.get_threshold() == before

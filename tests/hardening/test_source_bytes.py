@@ -56,6 +56,14 @@ def test_binary_file_with_undecodable_prefix_points_at_file_start() -> None:
     assert (rule, span) == ("syntax/encoding", Span(1, 1, 1, 2))
 
 
+def test_a_bad_byte_before_a_nul_is_reported_where_it_sits() -> None:
+    """Found by the fuzzer: the NUL's position could not be computed past the bad byte,
+    and 1:1-1:2 lay beyond an empty first line."""
+    rule, span, message = only_problem(decode("f.md", b"\n\x80\x00"))
+    assert (rule, span) == ("syntax/encoding", Span(2, 1, 2, 2))
+    assert "0x80" in message
+
+
 def test_utf16_is_named() -> None:
     rule, _, message = only_problem(decode("f.md", "# Title\n".encode("utf-16")))
     assert rule == "syntax/encoding"

@@ -109,15 +109,16 @@ def decode(path: str, data: bytes, fs_path: Path | None = None) -> SourceFile:
         try:
             line, column = _position_after(data[:nul])
         except UnicodeDecodeError:
-            line, column = 1, 1
-        return _refused(
-            path,
-            fs_path,
-            Span(line, column, line, column + 1),
-            "syntax/encoding",
-            "binary file: NUL byte (0x00); atlaslint reads UTF-8 text only",
-            bom=bom,
-        )
+            pass  # a bad byte comes first: reported below, where it sits
+        else:
+            return _refused(
+                path,
+                fs_path,
+                Span(line, column, line, column + 1),
+                "syntax/encoding",
+                "binary file: NUL byte (0x00); atlaslint reads UTF-8 text only",
+                bom=bom,
+            )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
