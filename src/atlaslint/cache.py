@@ -44,7 +44,7 @@ from typing import Any
 from atlaslint import __version__
 from atlaslint.diagnostics import Diagnostic
 from atlaslint.positions import Span
-from atlaslint.units import PROFILE, Unit, UnitResult
+from atlaslint.units import PROFILE, Ref, Unit, UnitResult
 
 FORMAT = 4
 """Bumped when the entry layout changes; older folders are then simply ignored."""
@@ -68,11 +68,13 @@ STALE_TEMP_SECONDS = 3600
 _SAFE_BUILTINS = frozenset({"set", "frozenset", "complex", "bytearray", "slice", "range"})
 
 
-def unit_files(unit: Unit) -> tuple[Path, ...]:
-    """The files a unit's result depends on."""
+def unit_files(unit: Unit) -> tuple[str, ...]:
+    """The files a unit's result depends on (as strings: a warm run of a large atlas
+    asks this of every unit, and joining strings costs a tenth of making paths)."""
     if unit.kind == PROFILE:
-        return tuple(unit.fs_path / name for name in PROFILE_FILES)
-    return (unit.fs_path,)
+        folder = os.fspath(unit.fs_path)
+        return tuple(os.path.join(folder, name) for name in PROFILE_FILES)
+    return (os.fspath(unit.fs_path),)
 
 
 def content_digest(unit: Unit, max_bytes: int) -> bytes | None:
@@ -347,6 +349,9 @@ def rebase(value: Any, old: str, new: str) -> Any:
     cache); a tuple is the one thing rebuilt.
     """
     if isinstance(value, (str, *_SCALARS, Span)):
+        return value
+    if type(value) is Ref:  # the bulk of an index: only its path moves
+        value.path = _move(value.path, old, new)
         return value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         for name in _init_fields(type(value)):
