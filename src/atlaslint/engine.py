@@ -291,7 +291,9 @@ def _check_paths(
     if cache is not None:
         cache.flush()
     sink = Sink(settings.registry)
-    check_xref(entries, sink)
+    from atlaslint.parallel import resolve_jobs
+
+    check_xref(entries, sink, resolve_jobs(settings.jobs))
     lines = {path: found for r in results for path, found in r.suppressions.items()}
     diagnostics.extend(filter_suppressed(sink.items, lines))
     judged = judge(diagnostics, settings)

@@ -54,3 +54,23 @@ def test_only_named_files_get_diagnostics(atlas, cli):
     run = cli("check", str(root / "carpenter" / "SOUL.md"), "--format", "json")
     assert not [d for d in run.diagnostics if "barista" in d["path"]]
     assert run.exit_code == 0
+
+
+def test_shared_search_gives_the_same_guesses_as_one_process(monkeypatch) -> None:
+    """A large atlas's "did you mean" search runs over forked processes; the answers
+    are the ones difflib gives one by one."""
+    import random
+
+    from atlaslint.checks.xref import Guesser
+
+    rng = random.Random(7)
+    words = ["nurse", "welder", "pilot", "farmer", "judge", "baker", "coach", "miner"]
+    slugs = {f"{rng.choice(words)}-{rng.choice(words)}-v{i}" for i in range(1500)}
+    values = [slug[:-1] + "x" for slug in sorted(slugs)[:60]] + ["nothing-like-it"]
+    alone = Guesser(slugs)
+    expected = {value: alone(value) for value in values}
+    shared = Guesser(slugs)
+    monkeypatch.setattr(Guesser, "PARALLEL_FROM", 1)
+    shared.prepare(values, jobs=2)
+    assert shared.known == expected
+    assert any(guess is not None for guess in expected.values())

@@ -8,15 +8,25 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
+from collections.abc import Iterable
 
 from atlaslint.checks.sink import Sink
 from atlaslint.units import PROFILE, IndexEntry, Ref
 
 
-def check_xref(entries: list[tuple[IndexEntry, bool]], sink: Sink) -> None:
-    """``entries``: each unit's index and whether its diagnostics are reported."""
+def check_xref(entries: list[tuple[IndexEntry, bool]], sink: Sink, jobs: int = 1) -> None:
+    """``entries``: each unit's index and whether its diagnostics are reported;
+    ``jobs``: processes that may share the "did you mean" search of a large atlas."""
     slugs = {e.slug for e, _ in entries if e.kind == PROFILE and e.slug}
     guesses = Guesser(slugs)
+    unknown = [
+        ref.value
+        for entry, reported in entries
+        if reported
+        for ref in (*entry.related, *((entry.profile_ref,) if entry.profile_ref else ()))
+        if ref.value not in slugs
+    ]
+    guesses.prepare(unknown, jobs)
     holders: dict[str, list[tuple[Ref, IndexEntry]]] = defaultdict(list)
     for entry, _ in entries:
         if entry.kind != PROFILE:
@@ -68,10 +78,39 @@ class Guesser:
         self.known: dict[str, str | None] = {}
         self.compared = 0
 
+    PARALLEL_FROM = 2_000_000
+    """Slug comparisons from which the search is shared among processes (a few
+    hundred unknown slugs in an atlas of thousands: a second or more alone)."""
+
     def __call__(self, value: str) -> str | None:
         if value not in self.known:
             self.known[value] = self._closest(value)
         return self.known[value]
+
+    def prepare(self, values: Iterable[str], jobs: int) -> None:
+        """Find the guesses for many values at once: over ``jobs`` forked processes
+        when there are enough comparisons to pay for them, else one by one later."""
+        todo = sorted({value for value in values if value not in self.known})
+        if jobs < 2 or len(todo) * len(self.slugs) < self.PARALLEL_FROM:
+            return
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        if "fork" not in multiprocessing.get_all_start_methods():
+            return  # workers would have to be sent every slug: not worth it
+        self.compared = self.PREFILTER_FROM  # the workers use rapidfuzz from the start
+        global _shared
+        _shared = self
+        try:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+                chunk = max(1, len(todo) // (4 * jobs))
+                found = list(pool.map(_guess, todo, chunksize=chunk))
+        except OSError:  # no process could be started: the search runs here, later
+            return
+        finally:
+            _shared = None
+        self.known.update(zip(todo, found, strict=True))
 
     def _closest(self, value: str) -> str | None:
         candidates = self.slugs
@@ -88,6 +127,15 @@ class Guesser:
                 candidates = sorted(choice for choice, _, _ in found)
         guess = difflib.get_close_matches(value, candidates, n=1, cutoff=0.8)
         return guess[0] if guess else None
+
+
+_shared: Guesser | None = None
+"""The guesser a forked worker inherits (set only while :meth:`Guesser.prepare` runs)."""
+
+
+def _guess(value: str) -> str | None:
+    assert _shared is not None
+    return _shared._closest(value)
 
 
 def _unknown(ref: Ref, guesses: Guesser, sink: Sink, what: str) -> None:
