@@ -161,7 +161,8 @@ class _ProseWalk:
     the walk reads each node's name and source map once, and a text node's
     content (a dictionary built on every read) only when its source is not
     plain: without an entity, an escape, a line break or whitespace at either
-    end, a text node's content is its source text exactly.
+    end, a text node's content is its source text exactly. (Not in a file with
+    tabs, where the parser's offsets can be off: see :func:`_tab_shifted`.)
     """
 
     def __init__(self, doc: MarkdownDocument) -> None:
