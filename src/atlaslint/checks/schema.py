@@ -13,10 +13,9 @@ import json
 from typing import Any
 from urllib.parse import urljoin
 
-from atlaslint.checks.schema_fast import known_valid
+from atlaslint.checks.schema_fast import keyword_values, known_valid, packaged_schemas
 from atlaslint.checks.sink import Sink
 from atlaslint.documents.data import DataDocument, Path_
-from atlaslint.resources import data_dir
 
 _RULE_BY_KEYWORD = {
     "required": "schema/required",
@@ -60,34 +59,17 @@ def _registry():
     def refuse(uri: str):
         raise NoSuchResource(ref=uri)
 
-    resources = []
-    for path in sorted(data_dir("schemas").glob("*.schema.json")):
-        contents = json.loads(path.read_text(encoding="utf-8"))
-        resource = Resource.from_contents(contents)
-        resources.append((contents.get("$id", path.name), resource))
+    resources = [
+        (contents.get("$id", name), Resource.from_contents(contents))
+        for name, contents in packaged_schemas().items()
+    ]
     return Registry(retrieve=refuse).with_resources(resources)
 
 
 @functools.cache
 def validator(name: str):
     """The compiled validator of a packaged schema (once per process)."""
-    schema = json.loads((data_dir("schemas") / name).read_text(encoding="utf-8"))
-    return compile_schema(schema, name)
-
-
-def _refs(node: Any) -> list[str]:
-    """Every ``$ref`` in a schema, found without recursion."""
-    found, stack = [], [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            ref = item.get("$ref")
-            if isinstance(ref, str):
-                found.append(ref)
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return found
+    return compile_schema(packaged_schemas()[name], name)
 
 
 def compile_schema(schema: dict, name: str = "schema"):
@@ -101,7 +83,7 @@ def compile_schema(schema: dict, name: str = "schema"):
 
     registry = _registry()
     base = schema.get("$id", "")
-    for ref in _refs(schema):
+    for ref in keyword_values(schema, "$ref"):
         target = urljoin(base, ref.split("#", 1)[0]) if base else ref.split("#", 1)[0]
         if target and target != base and target not in registry:
             raise RemoteRefError(

@@ -45,15 +45,26 @@ FORMATS: dict[str, Callable[[object], bool]] = {"date": is_date}
 """The formats the fast path checks, each as the Python validator checks it."""
 
 
-def _formats_in(node: Any) -> set[str]:
-    found: set[str] = set()
-    stack = [node]
+@functools.cache
+def packaged_schemas() -> dict[str, dict]:
+    """Every packaged schema by file name, read once per process (both validators
+    and the ``$ref`` registry are built from these)."""
+    folder = data_dir("schemas")
+    return {
+        path.name: json.loads(path.read_text(encoding="utf-8"))
+        for path in sorted(folder.glob("*.schema.json"))
+    }
+
+
+def keyword_values(node: Any, keyword: str) -> list[str]:
+    """Every string value of ``keyword`` anywhere in a schema, found without recursion."""
+    found, stack = [], [node]
     while stack:
         item = stack.pop()
         if isinstance(item, dict):
-            value = item.get("format")
+            value = item.get(keyword)
             if isinstance(value, str):
-                found.add(value)
+                found.append(value)
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
@@ -73,13 +84,9 @@ def fast_validity(name: str) -> Callable[[Any], bool] | None:
         import jsonschema_rs
     except ImportError:
         return None
-    folder = data_dir("schemas")
-    schemas = {}
-    for path in sorted(folder.glob("*.schema.json")):
-        contents = json.loads(path.read_text(encoding="utf-8"))
-        schemas[path.name] = contents
+    schemas = packaged_schemas()
     schema = schemas.get(name)
-    if schema is None or not _formats_in(schema) <= FORMATS.keys():
+    if schema is None or not set(keyword_values(schema, "format")) <= FORMATS.keys():
         return None
     resources = [(s.get("$id", n), s) for n, s in schemas.items()]
     try:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from atlaslint.diagnostics import Diagnostic, Severity
+from atlaslint.fsutil import read_at_most
 from atlaslint.positions import LineIndex, Span
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -180,19 +181,11 @@ def read_source(
             return _unreadable(path, fs_path, "not a regular file (a pipe, socket or device)")
         if info.st_size > max_bytes:
             return _too_large(path, fs_path, info.st_size, max_bytes)
-        chunks: list[bytes] = []
-        remaining = max_bytes + 1
-        while remaining > 0:
-            chunk = os.read(fd, min(remaining, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            remaining -= len(chunk)
+        data = read_at_most(fd, max_bytes + 1)
     except OSError as exc:
         return _unreadable(path, fs_path, exc.strerror or str(exc))
     finally:
         os.close(fd)
-    data = b"".join(chunks)
     if len(data) > max_bytes:
         return _too_large(path, fs_path, len(data), max_bytes, grew=True)
     return decode(path, data, fs_path)
