@@ -313,7 +313,3 @@ def _check_paths(
         failed=grammar.failed or any(r.failed for r in results),
         checked=[path for paths, _ in listed for path in paths],
     )
-
-
-def cpu_count() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

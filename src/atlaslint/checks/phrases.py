@@ -14,7 +14,7 @@ from __future__ import annotations
 import fnmatch
 import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from atlaslint.checks.grammar import Prose
 from atlaslint.checks.sink import Sink
@@ -103,24 +103,18 @@ def quoted(text: str, start: int, end: int) -> bool:
     return opened > before.rfind("”") and "”" in after
 
 
-def _viable_words(
-    packs: Sequence[Pack],
-) -> Callable[[frozenset[bytes]], set[bytes] | None]:
+def _viable_words(packs: Sequence[Pack], vocabulary: frozenset[bytes]) -> set[bytes] | None:
     """Given a file's vocabulary, the anchor words of every term that could match in
     it (``None``: some pack cannot rule any text out). Only the segments holding
     one of these are scanned: the same hits as scanning every segment, since a term
     matches only where all its words are and only next to its anchor."""
-
-    def choose(vocabulary: frozenset[bytes]) -> set[bytes] | None:
-        words: set[bytes] = set()
-        for pack in packs:
-            viable = pack.viable_anchor_words(vocabulary)
-            if viable is None:
-                return None
-            words |= viable
-        return words
-
-    return choose
+    words: set[bytes] = set()
+    for pack in packs:
+        viable = pack.viable_anchor_words(vocabulary)
+        if viable is None:
+            return None
+        words |= viable
+    return words
 
 
 def check_files(files: Sequence[Prose], settings: Settings, sink: Sink) -> None:
@@ -135,7 +129,8 @@ def check_files(files: Sequence[Prose], settings: Settings, sink: Sink) -> None:
             if (scope := SCOPE_OF_CONTEXT.get(segment.context)) is not None
             and not _in_fields(segment, "phrase-exempt")
         ]
-        chosen = texts_holding([segment.text for segment, _ in scoped], _viable_words(packs))
+        texts = [segment.text for segment, _ in scoped]
+        chosen = texts_holding(texts, lambda vocabulary: _viable_words(packs, vocabulary))
         for segment, scope in (scoped[i] for i in chosen):
             for pack in packs:
                 for rule, hit in pack.scan(segment.text, scope):
