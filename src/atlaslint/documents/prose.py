@@ -12,7 +12,7 @@ import bisect
 import fnmatch
 import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -136,11 +136,17 @@ class _Builder:
         return Segment(text, self.runs, self.context, self.section, self.path)
 
 
-def markdown_segments(doc: MarkdownDocument) -> list[Segment]:
-    """Every prose block of a SOUL.md, headings marked as such, code and HTML left out."""
+def markdown_segments(doc: MarkdownDocument, focus: Sequence[int] | None = None) -> list[Segment]:
+    """Every prose block of a SOUL.md, headings marked as such, code and HTML left out.
+
+    ``focus``: sorted offsets into the UTF-8 bytes of the body (after any front
+    matter), the parser's own unit; only the blocks whose source holds one of
+    them are read (``None``: every block). A caller that needs only the prose
+    around a few words skips the rest of the file without building its text.
+    """
     if not doc.ok:
         return []
-    walk = _ProseWalk(doc)
+    walk = _ProseWalk(doc, focus)
     names = {section.heading.start: section.name for section in doc.sections}
     section: str | None = None
     for node in doc.tree.children:
@@ -165,8 +171,9 @@ class _ProseWalk:
     tabs, where the parser's offsets can be off: see :func:`_tab_shifted`.)
     """
 
-    def __init__(self, doc: MarkdownDocument) -> None:
+    def __init__(self, doc: MarkdownDocument, focus: Sequence[int] | None = None) -> None:
         self.out: list[Segment] = []
+        self.focus = focus
         self.text = doc.source.text or ""
         self.base = doc.content_start
         assert doc.bytemap is not None
@@ -185,6 +192,13 @@ class _ProseWalk:
         name = node.name
         if name in SKIPPED_BLOCKS:
             return
+        focus = self.focus
+        if focus is not None:
+            srcmap = node.srcmap
+            if srcmap is not None:
+                i = bisect.bisect_left(focus, srcmap[0])
+                if i == len(focus) or focus[i] >= srcmap[1]:
+                    return  # nothing of interest in this block
         context = "heading" if name == "heading" else "prose"
         run: list[Any] | None = None
         for child in node.children:

@@ -99,7 +99,11 @@ def check_profile(unit: Unit, settings: Settings) -> UnitResult:
     outcome = grammar.Outcome()
     run_grammar, run_phrases = grammar.active(settings), phrases.wanted(settings)
     if run_grammar or run_phrases:
-        prose = _prose(soul, meta if meta_ok else None)  # built once, read by both
+        # built once, read by both; for phrases alone, only where a phrase may match
+        focus = None
+        if not run_grammar and soul is not None and soul.ok:
+            focus = phrases.markdown_focus(soul, settings)
+        prose = _prose(soul, meta if meta_ok else None, focus)
         if run_phrases:
             phrases.check_files(prose, settings, sink)
         if run_grammar:
@@ -127,11 +131,15 @@ def _unsuppressed(profile: Profile, sink: Sink, settings: Settings) -> list:
     return items + checked.items
 
 
-def _prose(soul: MarkdownDocument | None, meta: DataDocument | None) -> list[grammar.Prose]:
-    """The prose of SOUL.md and of metadata's prose fields, for grammar."""
+def _prose(
+    soul: MarkdownDocument | None, meta: DataDocument | None, focus: list[int] | None = None
+) -> list[grammar.Prose]:
+    """The prose of SOUL.md (only the blocks holding a ``focus`` offset, if given) and of
+    metadata's prose fields."""
     files = []
     if soul is not None and soul.ok:
-        files.append(grammar.Prose(soul.path, markdown_segments(soul), soul.source.index))
+        segments = markdown_segments(soul, focus)
+        files.append(grammar.Prose(soul.path, segments, soul.source.index))
     if meta is not None:
         segments = yaml_segments(meta, prose_fields("metadata"), "metadata")
         files.append(grammar.Prose(meta.path, segments, meta.source.index))

@@ -279,9 +279,13 @@ class PhraseRule:
         target = index.lowered if use_lowered else text
         assert target is not None
         found: list[tuple[int, int, int]] = []
+        vocabulary = index.vocabulary
         for i in candidates:
+            plan = state.plans[i]
+            if not plan_viable(plan, vocabulary):
+                continue  # cannot match: its pattern need not even be compiled
             pattern = self._term_pattern(i, use_lowered)
-            for start, end in find_template(state.plans[i], pattern, index, target):
+            for start, end in find_template(plan, pattern, index, target):
                 found.append((start, i, end))
         if not found:
             return

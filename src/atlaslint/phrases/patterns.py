@@ -52,6 +52,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "MAX_WILDCARD_WORDS",
+    "VOCAB_TABLE",
     "Anchor",
     "SpanSet",
     "TemplateError",
@@ -381,7 +382,7 @@ def compile_templates(templates: Sequence[str], case_sensitive: bool = False) ->
 # no false negatives, only cheap false positives.
 
 # Byte table: ASCII letters to lower case, digits and "_" kept, all else a space.
-_VOCAB_TABLE = bytes(
+VOCAB_TABLE = bytes(
     b + 32 if 65 <= b <= 90 else b if (97 <= b <= 122 or 48 <= b <= 57 or b == 95) else 32
     for b in range(256)
 )
@@ -615,7 +616,7 @@ def index_text(text: str) -> TextIndex:
     takes the slow path) and the Kelvin sign, handled here.
     """
     source = text.lower() if "\u212a" in text else text
-    vocabulary = frozenset(source.encode("utf-8", "surrogatepass").translate(_VOCAB_TABLE).split())
+    vocabulary = frozenset(source.encode("utf-8", "surrogatepass").translate(VOCAB_TABLE).split())
     return TextIndex(text, vocabulary)
 
 
@@ -637,7 +638,7 @@ def texts_holding(
     encoded = [
         (t.lower() if "\u212a" in t else t).encode("utf-8", "surrogatepass") for t in texts
     ]  # each text as index_text reads it
-    translated = b" " + b"\n".join(encoded).translate(_VOCAB_TABLE) + b" "
+    translated = b" " + b"\n".join(encoded).translate(VOCAB_TABLE) + b" "
     words = choose(frozenset(translated.split()))
     if words is None:
         return list(range(len(texts)))
