@@ -164,12 +164,13 @@ def markdown_focus(doc: MarkdownDocument, settings: Settings) -> list[int] | Non
     of the prose. The anchor words viable in that vocabulary, and the
     :func:`_unspelled` places, are all a phrase rule needs to see.
     """
-    body = (doc.source.text or "")[doc.content_start :]
-    if "\u212a" in body or "\t" in body:
+    if doc.bytemap is None:
+        return None
+    raw = doc.bytemap.utf8
+    if "\u212a".encode() in raw or b"\t" in raw:
         # the Kelvin sign lowers to 'k' (lengths change); by a tab, the parser's
         # source maps can lie a few bytes past the text (prose._tab_shifted)
         return None
-    raw = body.encode("utf-8", "surrogatepass")
     translated = b" " + raw.translate(VOCAB_TABLE) + b" "
     words = _viable_words(packs_for(settings.rule_packs), frozenset(translated.split()))
     if words is None:

@@ -12,7 +12,6 @@ import bisect
 import contextlib
 import html
 import itertools
-import operator
 import os
 import re
 import sys
@@ -69,23 +68,32 @@ class ByteMap:
     many extra bytes have been seen so far.
     """
 
-    __slots__ = ("_after", "_extra", "non_ascii")
+    __slots__ = ("_after", "_extra", "non_ascii", "utf8")
 
     def __init__(self, text: str) -> None:
         self._after: list[int] = []
         self._extra: list[int] = []
-        self.non_ascii: list[str] = []
+        self.utf8 = text.encode("utf-8", "surrogatepass")
+        """The text's UTF-8 bytes, the parser's own unit."""
+        self.non_ascii = ""
         """Every non-ASCII character of the text, in order."""
-        if text.isascii():
+        if len(self.utf8) == len(text):
             return
-        # Without a Python step per character: the k-th non-ASCII character ends at the
-        # length of the ASCII runs before it plus k + 1, and adds its UTF-8 width - 1.
-        chars = self.non_ascii = _NON_ASCII.findall(text)
-        runs = _NON_ASCII.split(text)
-        ends = map(operator.add, itertools.accumulate(map(len, runs[:-1])), itertools.count(1))
-        widths = map(len, map(str.encode, chars))
-        self._extra = list(itertools.accumulate(map(operator.sub, widths, itertools.repeat(1))))
-        self._after = list(map(operator.add, ends, self._extra))
+        # The bytes, not the characters, are searched: a non-ASCII character starts
+        # at each lead byte (0xC0 and up), found with bytes.find, and is as wide as
+        # that byte says. Deleting the ASCII bytes leaves the characters themselves.
+        self.non_ascii = self.utf8.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
+        utf8 = self.utf8
+        leads = utf8.translate(_LEAD_BYTES)
+        after, extra, seen = self._after, self._extra, 0
+        position = leads.find(b"L")
+        while position != -1:
+            width = _WIDTH[utf8[position]]
+            seen += width - 1
+            position += width
+            after.append(position)
+            extra.append(seen)
+            position = leads.find(b"L", position)
 
     @property
     def identity(self) -> bool:
@@ -102,7 +110,11 @@ class ByteMap:
         return byte_offset - (self._extra[i] if i >= 0 else 0)
 
 
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_ASCII_BYTES = bytes(range(128))
+_LEAD_BYTES = bytes(76 if byte >= 0xC0 else 32 for byte in range(256))
+"""A UTF-8 lead byte as ``L``, every other byte as a space."""
+_WIDTH = bytes(2 if byte < 0xE0 else 3 if byte < 0xF0 else 4 for byte in range(256))
+"""The length of the UTF-8 sequence a lead byte opens."""
 
 
 @dataclass(slots=True)
@@ -191,21 +203,21 @@ class MarkdownDocument:
 
 
 _WORD_BYTES = bytes(
-    b if b >= 0x80 or chr(b).isalnum() or chr(b) in "_'" else 0x20 for b in range(256)
+    0x61 if b >= 0x80 or chr(b).isalnum() or chr(b) in "_'" else 0x20 for b in range(256)
 )
-"""Every ASCII byte a :data:`WORD` may hold kept, every other ASCII byte a space, and
-every byte of a non-ASCII character kept (see :func:`word_text`)."""
-_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+"""Every ASCII byte a :data:`WORD` may hold and every byte of a non-ASCII character
+(see :func:`word_text`) as ``a``, every other byte as a space."""
 
 
-def word_text(text: str, non_ascii: list[str] | None = None) -> str:
+def word_text(text: str, non_ascii: str | None = None) -> str:
     """``text`` with each non-ASCII character that cannot be part of a :data:`WORD`
     (a dash, a curly double quote, a bullet) turned into a space: offsets unchanged,
     and every non-ASCII character left is a word character. ``non_ascii``: the
     non-ASCII characters of the part whose words count, when already known."""
     if not text.isascii():
-        found = non_ascii if non_ascii is not None else _NON_ASCII_RUN.findall(text)
-        for char in set("".join(found)):
+        if non_ascii is None:
+            non_ascii = ByteMap(text).non_ascii
+        for char in set(non_ascii):
             if not (char.isalnum() or char == "’"):
                 text = text.replace(char, " ")
     return text
@@ -215,10 +227,12 @@ def _count_words(words: str) -> int:
     """How many :data:`WORD` matches a :func:`word_text` holds.
 
     The same count as ``len(WORD.findall(text))`` at a fraction of its cost: one
-    ``bytes.translate`` turns every byte that is no word byte into a space and
-    ``split`` counts the runs left (a property test holds the two equal).
+    ``bytes.translate`` turns every word byte into ``a`` and every other into a
+    space, and a word starts at each ``" a"`` (or at the very start): counted in
+    C, without a list of words (a property test holds the two equal).
     """
-    return len(words.encode("utf-8", "surrogatepass").translate(_WORD_BYTES).split())
+    marked = words.encode("utf-8", "surrogatepass").translate(_WORD_BYTES)
+    return marked.count(b" a") + marked.startswith(b"a")
 
 
 def _walk(nodes: list[Any]) -> Iterator[Any]:
