@@ -19,7 +19,7 @@ from atlaslint.documents.yaml_compose import MAX_NODES, STD, ComposeError, Node,
 from atlaslint.positions import Span
 
 _STD = STD
-_SAFE_TAGS = {
+SAFE_TAGS = {
     _STD + t for t in ("str", "null", "bool", "int", "float", "timestamp", "map", "seq", "merge")
 }
 _DISABLE = re.compile(r"#\s*atlaslint:\s*disable=([\w/*,\- ]+)")
@@ -44,7 +44,7 @@ def _span(doc: DataDocument, node: Node) -> tuple[Span, int, int]:
     return doc.source.index.span(start, end), start, end
 
 
-class _LazyLocated(Located):
+class LazyLocated(Located):
     """A :class:`Located` whose spans are made from its offsets when first asked for.
 
     A document has a position for every key and value, but checks ask for a few:
@@ -105,11 +105,11 @@ class _Builder:
             raise _TooLarge
         start, end = _offsets(self.doc, node)
         if path not in self.doc.positions:
-            self.doc.positions[path] = _LazyLocated(
+            self.doc.positions[path] = LazyLocated(
                 self.doc.source.index, start, end, key_range, node.style
             )
         tag = node.tag
-        if tag not in _SAFE_TAGS:
+        if tag not in SAFE_TAGS:
             self.problem(
                 node,
                 "syntax/yaml-tag",
@@ -236,8 +236,21 @@ def load_yaml(source: SourceFile) -> DataDocument:
     from ruamel.yaml.reader import ReaderError
 
     index = source.index
+    from atlaslint.documents.yaml_stream import GiveUp, stream_load
+
     try:
-        node = compose(text)
+        try:
+            found, data, positions, problems = stream_load(text, index, source.path)
+        except GiveUp:  # anchors, aliases, complex or duplicate keys: the general way
+            node = compose(text)
+        else:
+            if not found:
+                node = None
+            else:
+                doc.data, doc.positions = data, positions
+                doc.problems.extend(problems)
+                doc.suppressions = _suppressions(text, doc.suppression_refs)
+                return doc
     except ComposeError as exc:
         doc.problems.append(
             Diagnostic(

@@ -1,0 +1,204 @@
+"""YAML values and positions in one pass over the parser's events.
+
+The general loader composes a node graph (:mod:`yaml_compose`) and then walks it
+to build values and positions (:mod:`yaml_loader`): two passes, and a node
+object per value. A document without anchors, aliases, complex keys or
+duplicate keys - every atlas file we have seen - needs neither: each event
+becomes its value and position at once, in the same order, with the same
+bounds and the same findings. On anything else this pass gives up and the
+general loader reads the file (a test holds the two equal on the corpus and on
+generated documents).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from atlaslint.diagnostics import Diagnostic, Severity
+from atlaslint.documents.data import MAX_DEPTH, Path_
+from atlaslint.documents.yaml_compose import MAX_NODES, STD, ComposeError, _events, _scalar_tag
+from atlaslint.documents.yaml_loader import SAFE_TAGS, LazyLocated, scalar
+
+_SEQ, _MAP, _STR = STD + "seq", STD + "map", STD + "str"
+
+
+class _Frame:
+    """An open mapping or sequence: its value, where it is, and the key waiting for
+    its value (a mapping's); ``last`` is where its last value was placed."""
+
+    __slots__ = ("block", "container", "is_map", "key", "key_range", "last", "located", "path")
+    __slots__ += ("problem", "start", "tag")
+
+    def __init__(self, is_map: bool, path: Path_, start: int, located: Any, block: bool) -> None:
+        self.is_map = is_map
+        self.container: Any = {} if is_map else []
+        self.path = path
+        self.start = start
+        self.located = located
+        self.block = block
+        self.key: str | None = None
+        self.key_range: tuple[int, int] | None = None
+        self.last: Any = None
+        self.problem: int | None = None
+        self.tag = ""
+
+
+class GiveUp(Exception):
+    """The document uses what only the general loader handles."""
+
+
+def stream_load(
+    text: str, index: Any, path_name: str
+) -> tuple[bool, Any, dict[Path_, LazyLocated], list[Diagnostic]]:
+    """``(found, data, positions, problems)`` of ``text`` as the general loader builds
+    them (``found`` is false for a stream without a document). Raises
+    :exc:`GiveUp` for a document it does not handle, and what
+    :func:`yaml_compose.compose` raises for one that breaks a bound or the syntax."""
+    from ruamel.yaml import events as ev
+
+    scalar_event, alias_event = ev.ScalarEvent, ev.AliasEvent
+    seq_start, map_start = ev.SequenceStartEvent, ev.MappingStartEvent
+    seq_end, map_end, doc_start = ev.SequenceEndEvent, ev.MappingEndEvent, ev.DocumentStartEvent
+    positions: dict[Path_, Any] = {}
+    problems: list[Any] = []  # a collection's problem is a None until its end
+    frames: list[_Frame] = []
+    root: list[Any] = []
+    documents = 0
+    expanded = 0
+
+    def trimmed(start: int, end: int) -> int:
+        # Block scalars end after their trailing line breaks; the value ends earlier.
+        while end > start and text[end - 1 : end] in ("\n", " "):
+            end -= 1
+        return end
+
+    def problem(rule: str, message: str, start: int, end: int) -> Diagnostic:
+        return Diagnostic(path_name, index.span(start, end), rule, Severity.ERROR, message)
+
+    def tag_problem(tag: str, start: int, end: int) -> Diagnostic:
+        return problem(
+            "syntax/yaml-tag",
+            f"YAML tag {tag!r} is not allowed; atlaslint never constructs tagged objects",
+            start,
+            end,
+        )
+
+    for event in _events(text):
+        kind = type(event)
+        if kind is scalar_event:
+            if event.anchor is not None:
+                raise GiveUp
+            expanded += 1
+            start, end = event.start_mark.index, event.end_mark.index
+            if text[end - 1 : end] in ("\n", " "):
+                end = trimmed(start, end)
+            if not frames:
+                path: Path_ = ()
+                key_range = None
+                parent = None
+            else:
+                parent = frames[-1]
+                if parent.is_map:
+                    key = parent.key
+                    if key is None:  # this scalar is a key
+                        key = event.value
+                        if key in parent.container:
+                            raise GiveUp  # a duplicate key
+                        parent.key, parent.key_range = key, (start, end)
+                        continue
+                    path, key_range = (*parent.path, key), parent.key_range
+                else:
+                    path, key_range = (*parent.path, len(parent.container)), None
+            tag = _scalar_tag(event)
+            located = LazyLocated(index, start, end, key_range, event.style)
+            if path not in positions:
+                positions[path] = located
+            if tag not in SAFE_TAGS:
+                problems.append(tag_problem(tag, start, end))
+            value = event.value if tag == _STR else scalar(tag, event.value)
+            if parent is None:
+                root.append(value)
+            elif parent.is_map:
+                parent.container[parent.key] = value
+                parent.key = None
+                parent.last = located
+            else:
+                parent.container.append(value)
+                parent.last = located
+            continue
+        elif kind is map_start or kind is seq_start:
+            if event.anchor is not None:
+                raise GiveUp
+            expanded += 1
+            start = event.start_mark.index
+            if len(frames) >= MAX_DEPTH:
+                raise ComposeError(
+                    f"nested more than {MAX_DEPTH} levels deep; refused", start, "syntax/too-deep"
+                )
+            parent = frames[-1] if frames else None
+            if parent is not None and parent.is_map and parent.key is None:
+                raise GiveUp  # a mapping or sequence as a key
+            is_map = kind is map_start
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = _MAP if is_map else _SEQ
+            path, key_range = _place(parent)
+            located = LazyLocated(index, start, start, key_range, None)
+            if path not in positions:
+                positions[path] = located
+            frame = _Frame(is_map, path, start, located, not event.flow_style)
+            frame.tag = str(tag)
+            if frame.tag not in SAFE_TAGS:
+                frame.problem = len(problems)
+                problems.append(None)  # its span is known at its end
+            _attach(parent, root, frame.container, located)
+            frames.append(frame)
+        elif kind is map_end or kind is seq_end:
+            frame = frames.pop()
+            start = frame.start
+            end = trimmed(start, event.end_mark.index)
+            if frame.problem is not None:
+                problems[frame.problem] = tag_problem(frame.tag, start, end)
+            located = frame.located
+            if positions.get(frame.path) is located:
+                located.end = end
+                # A block collection ends where its last value ends: the parser's end
+                # mark lies after any comments and blank lines that follow.
+                last = frame.last
+                if frame.block and frame.container and start <= last.end < end:
+                    located.end = last.end
+        elif kind is alias_event:
+            raise GiveUp
+        elif kind is doc_start:
+            documents += 1
+            if documents > 1:
+                raise ComposeError(
+                    "a second YAML document starts here; a file holds one document",
+                    event.start_mark.index,
+                )
+        if expanded > MAX_NODES:
+            raise ComposeError(
+                f"the document has over {MAX_NODES:,} values; refused", event.start_mark.index
+            )
+    return bool(root), (root[0] if root else None), positions, problems
+
+
+def _place(parent: _Frame | None) -> tuple[Path_, tuple[int, int] | None]:
+    """The path and key span of the next value of ``parent`` (the root: none)."""
+    if parent is None:
+        return (), None
+    if parent.is_map:
+        return (*parent.path, parent.key), parent.key_range  # type: ignore[arg-type]
+    return (*parent.path, len(parent.container)), None
+
+
+def _attach(parent: _Frame | None, root: list[Any], value: Any, located: Any) -> None:
+    if parent is None:
+        root.append(value)
+        return
+    if parent.is_map:
+        parent.container[parent.key] = value
+        parent.key = None
+    else:
+        parent.container.append(value)
+    parent.last = located
