@@ -16,8 +16,9 @@ from atlaslint.checks import phrases
 from atlaslint.checks.grammar import Prose
 from atlaslint.checks.sink import Sink
 from atlaslint.documents.markdown import load_markdown
-from atlaslint.documents.prose import markdown_segments
+from atlaslint.documents.prose import markdown_segments, prose_fields, yaml_segments
 from atlaslint.documents.source import SourceFile
+from atlaslint.documents.yaml_loader import load_yaml
 from atlaslint.settings import Settings
 
 SETTINGS = Settings()
@@ -95,3 +96,34 @@ def test_a_file_without_any_viable_word_reads_no_block() -> None:
     doc = load_markdown(SourceFile("SOUL.md", None, "# Title\n\nPlain words only.\n\n- a list\n"))
     assert phrases.markdown_focus(doc, SETTINGS) == []
     assert markdown_segments(doc, []) == []
+
+
+YAML_VALUES = ["the elderly", "see https://x.org/chairman", '"chair\\x6Dan"', "'Foreman'", "very"]
+YAML_VALUES += ["plain words", ">\n    the\n    elderly", "\u212aelvin chairman", "his or her", ""]
+
+
+def yaml_findings(text: str, focused: bool) -> list[tuple]:
+    doc = load_yaml(SourceFile("metadata.yaml", None, text))
+    keep = phrases.value_focus(SETTINGS) if focused else None
+    segments = yaml_segments(doc, prose_fields("metadata"), "metadata", keep)
+    sink = Sink(SETTINGS.registry)
+    phrases.check_files([Prose(doc.path, segments, doc.source.index)], SETTINGS, sink)
+    return [(d.rule, d.span, d.message, d.suggestion, d.fix) for d in sink.items]
+
+
+@given(st.lists(st.sampled_from(YAML_VALUES), min_size=1, max_size=6))
+def test_choosing_yaml_values_by_their_words_finds_what_reading_all_finds(values) -> None:
+    summary, *aliases = values
+    text = f"title: Nurse\nsummary: {summary}\naliases:\n"
+    text += "".join(f"  - {alias}\n" for alias in aliases) or "  - x\n"
+    assert yaml_findings(text, True) == yaml_findings(text, False)
+
+
+def test_yaml_values_without_a_viable_word_build_no_segment() -> None:
+    text = "title: Nurse\nsummary: Caring for the elderly.\naliases:\n  - Plain words\n"
+    doc = load_yaml(SourceFile("metadata.yaml", None, text))
+    keep = phrases.value_focus(SETTINGS)
+    segments = yaml_segments(doc, prose_fields("metadata"), "metadata", keep)
+    assert [segment.text for segment in segments] == ["Caring for the elderly."]
+    found = yaml_findings(text, True)
+    assert [(rule, span.line, span.column) for rule, span, *_ in found] == [("bias/age", 2, 21)]

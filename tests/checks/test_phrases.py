@@ -227,14 +227,16 @@ def test_quoted_words_are_mentions(text: str, expected: bool) -> None:
 
 def test_scanning_only_the_prefiltered_segments_loses_no_hit(cli, corpus_dir, monkeypatch):
     """Every phrase finding on the real corpus, with the prefilters (the blocks of
-    SOUL.md read, the segments scanned) and with every segment of every block
-    scanned, is the same (the prefilters are optimisations only)."""
+    SOUL.md read, the YAML values read, the segments scanned) and with every
+    segment of every block and value scanned, is the same (the prefilters are
+    optimisations only)."""
     import atlaslint.checks.phrases as phrases
 
     args = ("check", str(corpus_dir), "--format", "json", "--jobs", "1", *SELECT)
     prefiltered = cli(*args).diagnostics
     monkeypatch.setattr(phrases, "texts_holding", lambda texts, choose: list(range(len(texts))))
     monkeypatch.setattr(phrases, "markdown_focus", lambda doc, settings: None)
+    monkeypatch.setattr(phrases, "value_focus", lambda settings: None)
     everything = cli(*args).diagnostics
     assert len(prefiltered) >= 25  # the corpus does hold phrase findings
     assert prefiltered == everything

@@ -14,7 +14,7 @@ from __future__ import annotations
 import fnmatch
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from atlaslint.checks.grammar import Prose
 from atlaslint.checks.sink import Sink
@@ -184,6 +184,14 @@ def markdown_focus(doc: MarkdownDocument, settings: Settings) -> list[int] | Non
             position = translated.find(needle, position + 1)
     offsets.sort()
     return offsets
+
+
+def value_focus(settings: Settings) -> Callable[[list[str]], list[int]]:
+    """For :func:`yaml_segments`: of a file's prose values, the indices of those that
+    hold an anchor word viable in all of them (a value's prose holds no word the
+    value does not, so no other value can hold a match)."""
+    packs = packs_for(settings.rule_packs)
+    return lambda values: texts_holding(values, lambda vocabulary: _viable_words(packs, vocabulary))
 
 
 def check_files(files: Sequence[Prose], settings: Settings, sink: Sink) -> None:

@@ -12,7 +12,7 @@ import bisect
 import fnmatch
 import functools
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -427,13 +427,26 @@ def _align_chars(chunk: str, at: int, source: str, j: int, style: str | None, ru
     return j
 
 
-def yaml_segments(doc: DataDocument, fields: Iterable[str], context: str) -> list[Segment]:
-    """Prose of the string values whose path matches one of ``fields`` (``a/*/b`` globs)."""
+def yaml_segments(
+    doc: DataDocument,
+    fields: Iterable[str],
+    context: str,
+    keep: Callable[[list[str]], Iterable[int]] | None = None,
+) -> list[Segment]:
+    """Prose of the string values whose path matches one of ``fields`` (``a/*/b`` globs).
+
+    ``keep``: given the values, the indices of those to build segments for (a
+    value's prose is the value with its URLs left out, so a caller that needs only
+    the prose holding certain words can choose by the values); ``None``: all.
+    """
     if not doc.ok:
         return []
     text = doc.source.text or ""
     out: list[Segment] = []
-    for path, value in _field_values(doc.data, _compiled_fields(tuple(fields))):
+    values = list(_field_values(doc.data, _compiled_fields(tuple(fields))))
+    if keep is not None:
+        values = [values[i] for i in keep([value for _, value in values])]
+    for path, value in values:
         located = doc.positions.get(path)
         if located is None or not value.strip():
             continue

@@ -49,9 +49,10 @@ def _prose(doc: DataDocument, settings: Settings, sink: Sink) -> grammar.Outcome
     run_grammar, run_phrases = grammar.active(settings), phrases.wanted(settings)
     if not (run_grammar or run_phrases):
         return grammar.Outcome()
-    prose = grammar.Prose(
-        doc.path, yaml_segments(doc, prose_fields("framework"), "framework"), doc.source.index
-    )
+    # for phrases alone, only the values where a phrase may match
+    keep = None if run_grammar else phrases.value_focus(settings)
+    segments = yaml_segments(doc, prose_fields("framework"), "framework", keep)
+    prose = grammar.Prose(doc.path, segments, doc.source.index)
     if run_phrases:
         phrases.check_files([prose], settings, sink)
     if run_grammar:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable
 
 from atlaslint.checks import dates, grammar, phrases, schema, sections, style_structure
 from atlaslint.checks.sink import Sink
@@ -100,10 +101,12 @@ def check_profile(unit: Unit, settings: Settings) -> UnitResult:
     run_grammar, run_phrases = grammar.active(settings), phrases.wanted(settings)
     if run_grammar or run_phrases:
         # built once, read by both; for phrases alone, only where a phrase may match
-        focus = None
-        if not run_grammar and soul is not None and soul.ok:
-            focus = phrases.markdown_focus(soul, settings)
-        prose = _prose(soul, meta if meta_ok else None, focus)
+        focus, keep = None, None
+        if not run_grammar:
+            keep = phrases.value_focus(settings)
+            if soul is not None and soul.ok:
+                focus = phrases.markdown_focus(soul, settings)
+        prose = _prose(soul, meta if meta_ok else None, focus, keep)
         if run_phrases:
             phrases.check_files(prose, settings, sink)
         if run_grammar:
@@ -132,16 +135,19 @@ def _unsuppressed(profile: Profile, sink: Sink, settings: Settings) -> list:
 
 
 def _prose(
-    soul: MarkdownDocument | None, meta: DataDocument | None, focus: list[int] | None = None
+    soul: MarkdownDocument | None,
+    meta: DataDocument | None,
+    focus: list[int] | None = None,
+    keep: Callable[[list[str]], Iterable[int]] | None = None,
 ) -> list[grammar.Prose]:
     """The prose of SOUL.md (only the blocks holding a ``focus`` offset, if given) and of
-    metadata's prose fields."""
+    metadata's prose fields (only the values ``keep`` chooses, if given)."""
     files = []
     if soul is not None and soul.ok:
         segments = markdown_segments(soul, focus)
         files.append(grammar.Prose(soul.path, segments, soul.source.index))
     if meta is not None:
-        segments = yaml_segments(meta, prose_fields("metadata"), "metadata")
+        segments = yaml_segments(meta, prose_fields("metadata"), "metadata", keep)
         files.append(grammar.Prose(meta.path, segments, meta.source.index))
     return files
 
