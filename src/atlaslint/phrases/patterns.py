@@ -48,7 +48,7 @@ import re
 import sys
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = [
     "MAX_WILDCARD_WORDS",
@@ -480,6 +480,16 @@ class TermPlan:
     anchors: tuple[Anchor, ...]
     words_before: int
     words_after: int
+    must: frozenset[bytes] = field(init=False)
+    """Every piece of the tokens with a single alternative (one subset test)."""
+    choices: tuple[tuple[frozenset[bytes], ...], ...] = field(init=False)
+    """The tokens with several alternatives."""
+
+    def __post_init__(self) -> None:
+        single = [alternatives[0] for alternatives in self.required if len(alternatives) == 1]
+        object.__setattr__(self, "must", frozenset().union(*single))
+        choices = tuple(alternatives for alternatives in self.required if len(alternatives) > 1)
+        object.__setattr__(self, "choices", choices)
 
     @property
     def anchor_words(self) -> frozenset[bytes]:
@@ -661,9 +671,15 @@ def texts_holding(
 def plan_viable(plan: TermPlan, vocabulary: frozenset[bytes]) -> bool:
     """Can the template match in a text with this vocabulary? (Every required token
     has an alternative whose pieces are all there.)"""
-    return all(
-        any(pieces <= vocabulary for pieces in alternatives) for alternatives in plan.required
-    )
+    if not plan.must <= vocabulary:
+        return False
+    for alternatives in plan.choices:
+        for pieces in alternatives:
+            if pieces <= vocabulary:
+                break
+        else:
+            return False
+    return True
 
 
 def text_vocabulary(text: str) -> frozenset[bytes]:
@@ -685,12 +701,8 @@ def find_template(
     ``finditer`` drops them.
     """
     vocab = index.vocabulary
-    for alternatives in plan.required:
-        for pieces in alternatives:
-            if pieces <= vocab:
-                break
-        else:
-            return []
+    if not plan_viable(plan, vocab):
+        return []
     if not plan.anchors or index.lowered is None:
         return [m.span() for m in pattern.finditer(target)]
     starts: set[int] = set()
