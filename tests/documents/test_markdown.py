@@ -11,11 +11,12 @@ from hypothesis import strategies as st
 
 from atlaslint.documents.markdown import (
     ByteMap,
-    _count_words,
     _deeper_than,
+    count_marked,
+    count_words,
     load_markdown,
     parse_tree,
-    word_text,
+    word_bytes,
 )
 from atlaslint.documents.source import decode
 from atlaslint.positions import Span
@@ -76,8 +77,27 @@ _WORD = re.compile(r"[\w'’]+")
 
 @given(st.text(alphabet=st.sampled_from("ab1_'’ \n\t-—–“”•éß²٣中\u0301\u200b.,😀"), max_size=80))
 def test_fast_word_count_equals_the_word_pattern(text):
-    """The translate-based count is the atlas's definition: runs of ``[\\w'’]``."""
-    assert _count_words(word_text(text)) == len(_WORD.findall(text))
+    """The byte-based count is the atlas's definition: runs of ``[\\w'’]``, in the
+    whole text and in any part of it cut at character boundaries."""
+    byte_map = ByteMap(text)
+    marked = word_bytes(byte_map.utf8, byte_map.non_ascii)
+    assert count_marked(marked) == len(_WORD.findall(text))
+    for start in range(0, len(text) + 1, 3):
+        for end in range(start, len(text) + 1, 5):
+            expected = len(_WORD.findall(text[start:end]))
+            assert count_marked(marked, byte_map.byte(start), byte_map.byte(end)) == expected
+
+
+@given(st.text(alphabet=st.sampled_from("ab é—😀\n`<"), max_size=40))
+def test_byte_offsets_invert_character_offsets(text):
+    byte_map = ByteMap(text)
+    for index in range(len(text) + 1):
+        assert byte_map.byte(index) == len(text[:index].encode("utf-8"))
+        assert byte_map.char(byte_map.byte(index)) == index
+
+
+def test_words_outside_code_and_html_count_in_fragments():
+    assert count_words("Two words `not these` and <b>x</b> — café’s\n\n```\nno\n```\n") == 5
 
 
 def _deepest_first(tree, limit):

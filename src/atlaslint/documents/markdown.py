@@ -28,7 +28,7 @@ WORD = re.compile(r"[\w'’]+")
 """A word as the SOUL Atlas counts it: a run of word characters and apostrophes
 (checked against every section of the seed record's wordCount)."""
 
-_HOLE_MARKERS = ("`", "~~~", "<", "    ", "\t")
+_HOLE_MARKERS = (b"`", b"~~~", b"<", b"    ", b"\t")
 """Without one of these in its text a section can hold no code span, fenced or
 indented code block or HTML (a blockquote's indented code still has 4 spaces)."""
 NON_PROSE = frozenset({"code_inline", "fence", "code_block", "html_block", "html_inline"})
@@ -43,6 +43,8 @@ of fewer units (at most 250 characters, 4 columns each) cannot pass
 :data:`MAX_PREFIX_COLUMNS`, so a text without such a line needs no closer look.
 (It starts with a literal newline, which ``re`` finds fast.)"""
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_DELIMITERS = {str: "*_~[", bytes: (b"*", b"_", b"~", b"[")}
+"""Emphasis and link openers, as characters and as bytes."""
 MAX_PREFIX_COLUMNS = 1000
 """Widest run of indentation and container markers (``>``, ``-``, ``1.``) at a line
 start: each nesting level of lists and quotes needs at least one column of it."""
@@ -68,11 +70,12 @@ class ByteMap:
     many extra bytes have been seen so far.
     """
 
-    __slots__ = ("_after", "_extra", "non_ascii", "utf8")
+    __slots__ = ("_after", "_char_after", "_extra", "non_ascii", "utf8")
 
     def __init__(self, text: str) -> None:
         self._after: list[int] = []
         self._extra: list[int] = []
+        self._char_after: list[int] | None = None
         self.utf8 = text.encode("utf-8", "surrogatepass")
         """The text's UTF-8 bytes, the parser's own unit."""
         self.non_ascii = ""
@@ -81,19 +84,21 @@ class ByteMap:
             return
         # The bytes, not the characters, are searched: a non-ASCII character starts
         # at each lead byte (0xC0 and up), found with bytes.find, and is as wide as
-        # that byte says. Deleting the ASCII bytes leaves the characters themselves.
-        self.non_ascii = self.utf8.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
+        # that byte says.
         utf8 = self.utf8
         leads = utf8.translate(_LEAD_BYTES)
         after, extra, seen = self._after, self._extra, 0
+        chars = []
         position = leads.find(b"L")
         while position != -1:
             width = _WIDTH[utf8[position]]
+            chars.append(utf8[position : position + width])
             seen += width - 1
             position += width
             after.append(position)
             extra.append(seen)
             position = leads.find(b"L", position)
+        self.non_ascii = b"".join(chars).decode("utf-8", "surrogatepass")
 
     @property
     def identity(self) -> bool:
@@ -109,8 +114,14 @@ class ByteMap:
         i = bisect.bisect_right(self._after, byte_offset) - 1
         return byte_offset - (self._extra[i] if i >= 0 else 0)
 
+    def byte(self, char_offset: int) -> int:
+        """The inverse of :meth:`char`: the byte offset of a character offset."""
+        if self._char_after is None:
+            self._char_after = [a - e for a, e in zip(self._after, self._extra, strict=True)]
+        i = bisect.bisect_right(self._char_after, char_offset) - 1
+        return char_offset + (self._extra[i] if i >= 0 else 0)
 
-_ASCII_BYTES = bytes(range(128))
+
 _LEAD_BYTES = bytes(76 if byte >= 0xC0 else 32 for byte in range(256))
 """A UTF-8 lead byte as ``L``, every other byte as a space."""
 _WIDTH = bytes(2 if byte < 0xE0 else 3 if byte < 0xF0 else 4 for byte in range(256))
@@ -155,7 +166,7 @@ class MarkdownDocument:
     preamble_nodes: list[Any] = field(default_factory=list)
     problems: list[Diagnostic] = field(default_factory=list)
     content_start: int = 0
-    _word_text: str | None = field(default=None, repr=False)
+    _marked: bytes | None = field(default=None, repr=False)
     _may_have_holes: bool = field(default=True, repr=False)
 
     @property
@@ -179,60 +190,65 @@ class MarkdownDocument:
         return (self.source.text or "")[section.body_start : section.body_end].strip("\n")
 
     def words_between(self, start: int, end: int, nodes: list[Any]) -> int:
-        """Words in ``text[start:end]`` outside code spans, fenced code and HTML."""
-        text = self.source.text or ""
-        words = self._word_text
-        if words is None:
-            # the body's non-ASCII characters are known already (sections lie in the body)
-            seen = self.bytemap.non_ascii if self.bytemap is not None else None
-            words = self._word_text = word_text(text, seen)
+        """Words in ``text[start:end]`` (a part of the body) outside code spans, fenced
+        code and HTML, counted in the body's UTF-8 bytes."""
+        bytemap = self.bytemap
+        assert bytemap is not None
+        utf8 = bytemap.utf8
+        marked = self._marked
+        if marked is None:
+            marked = self._marked = word_bytes(utf8, bytemap.non_ascii)
             # most files hold no code, HTML or indented block anywhere: ask once
-            self._may_have_holes = any(marker in text for marker in _HOLE_MARKERS)
+            self._may_have_holes = any(marker in utf8 for marker in _HOLE_MARKERS)
+        start = bytemap.byte(start - self.content_start)
+        end = bytemap.byte(end - self.content_start)
         if not self._may_have_holes or not any(
-            text.find(marker, start, end) >= 0 for marker in _HOLE_MARKERS
+            utf8.find(marker, start, end) >= 0 for marker in _HOLE_MARKERS
         ):
-            return _count_words(words[start:end])
-        holes = sorted(self.node_range(n) for n in _walk(nodes) if n.name in NON_PROSE)
+            return count_marked(marked, start, end)
+        holes = sorted(n.srcmap for n in _walk(nodes) if n.name in NON_PROSE)
         count, pos = 0, start
         for hole_start, hole_end in holes:
             if hole_end <= pos:
                 continue
-            count += _count_words(words[pos : max(pos, hole_start)])
+            count += count_marked(marked, pos, max(pos, hole_start))
             pos = max(pos, hole_end)
-        return count + _count_words(words[pos:end])
+        return count + count_marked(marked, pos, end)
 
 
 _WORD_BYTES = bytes(
     0x61 if b >= 0x80 or chr(b).isalnum() or chr(b) in "_'" else 0x20 for b in range(256)
 )
 """Every ASCII byte a :data:`WORD` may hold and every byte of a non-ASCII character
-(see :func:`word_text`) as ``a``, every other byte as a space."""
+(see :func:`word_bytes`) as ``a``, every other byte as a space."""
 
 
-def word_text(text: str, non_ascii: str | None = None) -> str:
-    """``text`` with each non-ASCII character that cannot be part of a :data:`WORD`
-    (a dash, a curly double quote, a bullet) turned into a space: offsets unchanged,
-    and every non-ASCII character left is a word character. ``non_ascii``: the
-    non-ASCII characters of the part whose words count, when already known."""
-    if not text.isascii():
-        if non_ascii is None:
-            non_ascii = ByteMap(text).non_ascii
-        for char in set(non_ascii):
-            if not (char.isalnum() or char == "’"):
-                text = text.replace(char, " ")
-    return text
+def word_bytes(utf8: bytes, non_ascii: str) -> bytes:
+    """The UTF-8 bytes of a text with every byte of a :data:`WORD` character as ``a``
+    and every other byte as a space (offsets unchanged). ``non_ascii``: the text's
+    non-ASCII characters; those that cannot be part of a word (a dash, a curly
+    double quote, a bullet) become spaces first, so every non-ASCII byte left
+    belongs to a word character."""
+    for char in set(non_ascii):
+        if not (char.isalnum() or char == "’"):
+            encoded = char.encode("utf-8", "surrogatepass")
+            utf8 = utf8.replace(encoded, b" " * len(encoded))
+    return utf8.translate(_WORD_BYTES)
 
 
-def _count_words(words: str) -> int:
-    """How many :data:`WORD` matches a :func:`word_text` holds.
+def count_marked(marked: bytes, start: int = 0, end: int | None = None) -> int:
+    """How many :data:`WORD` matches ``marked[start:end]`` (a :func:`word_bytes`) holds.
 
-    The same count as ``len(WORD.findall(text))`` at a fraction of its cost: one
-    ``bytes.translate`` turns every word byte into ``a`` and every other into a
-    space, and a word starts at each ``" a"`` (or at the very start): counted in
-    C, without a list of words (a property test holds the two equal).
+    The same count as ``len(WORD.findall(text))`` at a fraction of its cost: a word
+    starts at each ``" a"`` (or at the very start), counted in C with
+    ``bytes.count``, without a list of words or a copy of the part (a property
+    test holds the two equal).
     """
-    marked = words.encode("utf-8", "surrogatepass").translate(_WORD_BYTES)
-    return marked.count(b" a") + marked.startswith(b"a")
+    if end is None:
+        end = len(marked)
+    if start >= end:
+        return 0
+    return marked.count(b" a", start, end) + (marked[start] == 0x61)
 
 
 def _walk(nodes: list[Any]) -> Iterator[Any]:
@@ -393,16 +409,19 @@ def _nesting_problem(source: SourceFile, span: Span) -> Diagnostic:
     )
 
 
-def _too_nested(source: SourceFile, body: str, offset: int) -> Diagnostic | None:
+def _too_nested(
+    source: SourceFile, body: str, offset: int, utf8: bytes | None = None
+) -> Diagnostic | None:
     """Refuse, before parsing, text whose nesting would crash or stall the parser."""
-    at = _nesting_offset(body)
+    at = _nesting_offset(body, utf8)
     if at is None:
         return None
     return _nesting_problem(source, source.index.char_span(offset + at))
 
 
-def _nesting_offset(body: str) -> int | None:
-    """Where ``body`` passes a cheap bound on its nesting, or ``None``.
+def _nesting_offset(body: str, utf8: bytes | None = None) -> int | None:
+    """Where ``body`` passes a cheap bound on its nesting, or ``None`` (``utf8``: its
+    bytes, when at hand; counting bytes is faster than counting characters).
 
     markdown-it-pyrs builds and frees its tree recursively (a few tens of
     thousands of levels overflow the stack: a crash, not an exception) and slows
@@ -414,7 +433,8 @@ def _nesting_offset(body: str) -> int | None:
             prefix = match.group()
             if len(prefix) + 3 * prefix.count("\t") > MAX_PREFIX_COLUMNS:
                 return min(match.start() + MAX_PREFIX_COLUMNS, match.end() - 1)
-    if sum(body.count(c) for c in "*_~[") <= MAX_DELIMITERS:
+    counted = utf8 if utf8 is not None else body
+    if sum(counted.count(c) for c in _DELIMITERS[type(counted)]) <= MAX_DELIMITERS:
         return None  # no paragraph can hold more than the whole text
     bounds = [0, *(m.end() for m in _BLANK_LINE.finditer(body)), len(body)]
     for start, end in itertools.pairwise(bounds):
@@ -458,11 +478,12 @@ def load_markdown(source: SourceFile) -> MarkdownDocument:
         doc.problems.append(problem)
         return doc
     body = text[doc.content_start :]
-    problem = _too_nested(source, body, doc.content_start)
+    doc.bytemap = ByteMap(body)
+    problem = _too_nested(source, body, doc.content_start, doc.bytemap.utf8)
     if problem:
         doc.problems.append(problem)
+        doc.bytemap = None
         return doc
-    doc.bytemap = ByteMap(body)
     try:
         doc.tree = parse_tree(body)
     except ParserPanic as exc:
