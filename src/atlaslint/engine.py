@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from atlaslint.checks.grammar import start_session as start_grammar
 from atlaslint.checks.sink import Sink
-from atlaslint.checks.xref import check_xref
+from atlaslint.checks.xref import Guesser, check_xref
 from atlaslint.diagnostics import Diagnostic, Severity
 from atlaslint.discovery import discover, universe_real
 from atlaslint.fspaths import forget as forget_real_paths
@@ -180,12 +180,51 @@ def run_units(
     settings: Settings,
     progress: Progress | None = None,
     cache: ResultCache | None = None,
+    on_result: Callable[[int, UnitResult, bool], None] | None = None,
 ) -> list[UnitResult]:
     """Check units, in order: from the cache where it holds them, the rest in this
-    process or over a process pool (``settings.jobs``)."""
+    process or over a process pool (``settings.jobs``); ``on_result`` as in
+    :func:`~atlaslint.parallel.run_tasks`."""
     from atlaslint.parallel import CHECK, run_tasks
 
-    return run_tasks([(u, CHECK) for u in units], settings, cache, settings.jobs, progress)
+    tasks = [(u, CHECK) for u in units]
+    return run_tasks(tasks, settings, cache, settings.jobs, progress, on_result)
+
+
+class _MeanwhileWork:
+    """What the run needs from each result besides the result itself, done as the
+    result arrives: while a pool checks the other units this process is idle.
+
+    - the files each unit counts as checked (a look at the disk per file);
+    - the "did you mean" guess for each unknown slug a checked unit names, when
+      the checked units are the whole atlas, so the slugs that exist are known
+      before any is checked (the guesses are used only if the slugs the results
+      name are those). Not for results from the cache: those all come at once,
+      and the guesser shares a large search among processes afterwards.
+    """
+
+    def __init__(self, targets: Sequence[Unit], whole_atlas: bool) -> None:
+        self.targets = targets
+        self.listed: list[tuple[list[str], int] | None] = [None] * len(targets)
+        self.guesses: Guesser | None = None
+        if whole_atlas:
+            slugs = {u.slug for u in targets if u.kind == PROFILE}
+            self.guesses = Guesser(slugs)
+
+    def __call__(self, i: int, result: UnitResult, computed: bool) -> None:
+        self.listed[i] = checked_files(self.targets[i])
+        guesses = self.guesses
+        if guesses is not None and computed:
+            entry = result.index
+            for ref in (*entry.related, *((entry.profile_ref,) if entry.profile_ref else ())):
+                if ref.value not in guesses.slug_set:
+                    guesses(ref.value)
+
+    def listing(self) -> list[tuple[list[str], int]]:
+        return [
+            found if found is not None else checked_files(unit)
+            for found, unit in zip(self.listed, self.targets, strict=True)
+        ]
 
 
 def index_units(
@@ -268,8 +307,10 @@ def _check_paths(
     targets = found.units
     grammar = start_grammar(settings, targets)  # picks and probes the server once
     cache = _open_cache(grammar.settings)  # keyed by the settings the units run with
+    whole_atlas = _walks_root(named, settings)
+    meanwhile = _MeanwhileWork(targets, whole_atlas and stdin is None)
     try:
-        results = run_units(targets, grammar.settings, progress, cache)
+        results = run_units(targets, grammar.settings, progress, cache, meanwhile)
     finally:
         grammar.close()
     diagnostics: list[Diagnostic] = []
@@ -279,7 +320,7 @@ def _check_paths(
         diagnostics.extend(result.diagnostics)
         entries.append((result.index, True))
     indexers = _indexers()
-    if any(u.kind in (PROFILE, FRAMEWORK) for u in targets) and not _walks_root(named, settings):
+    if any(u.kind in (PROFILE, FRAMEWORK) for u in targets) and not whole_atlas:
         others = [
             unit
             for unit, real in universe_real(settings)
@@ -293,7 +334,7 @@ def _check_paths(
     sink = Sink(settings.registry)
     from atlaslint.parallel import resolve_jobs
 
-    check_xref(entries, sink, resolve_jobs(settings.jobs))
+    check_xref(entries, sink, resolve_jobs(settings.jobs), meanwhile.guesses)
     lines = {path: found for r in results for path, found in r.suppressions.items()}
     diagnostics.extend(filter_suppressed(sink.items, lines))
     judged = judge(diagnostics, settings)
@@ -303,7 +344,7 @@ def _check_paths(
 
         siblings = {join(stdin.display, n) for n in (SOUL, METADATA)} - set(checked_files(stdin)[0])
         judged = [d for d in judged if d.path not in siblings]
-    listed = [checked_files(unit) for unit in targets]  # one look at the disk per file
+    listed = meanwhile.listing()  # one look at the disk per file
     return RunResult(
         diagnostics=judged,
         files=sum(count for _, count in listed),

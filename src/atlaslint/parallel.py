@@ -13,7 +13,7 @@ from __future__ import annotations
 import gc
 import math
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from atlaslint.cache import CHECK, INDEX, Keying, Lookup, ResultCache, make_payload, result_of
@@ -115,24 +115,21 @@ def _pool_map(
     settings: Settings,
     keying: Keying | None,
     workers: int,
-    advance: Callable[[], None],
-) -> list[Outcome]:
-
+) -> Iterator[Outcome]:
+    """The outcomes of ``misses``, in order, as the pool delivers them."""
     context = _context()
     warmed = _warm_up(misses, settings, keying) if context.get_start_method() == "fork" else {}
-    for _ in warmed:
-        advance()
     rest = [task for i, task in enumerate(misses) if i not in warmed]
     # Everything alive now (parsers, compiled schemas and rule packs) is inherited by
     # the workers: frozen, the collector never walks it there, so its pages stay
     # shared instead of being copied into every worker.
     gc.freeze()
     try:
-        computed = _run_pool(rest, settings, keying, workers, context, advance)
+        computed = _run_pool(rest, settings, keying, workers, context)
+        for i in range(len(misses)):
+            yield warmed[i] if i in warmed else next(computed)
     finally:
         gc.unfreeze()
-    pending = iter(computed)
-    return [warmed[i] if i in warmed else next(pending) for i in range(len(misses))]
 
 
 def _run_pool(
@@ -141,13 +138,12 @@ def _run_pool(
     keying: Keying | None,
     workers: int,
     context: Any,
-    advance: Callable[[], None],
-) -> list[Outcome]:
+) -> Iterator[Outcome]:
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     chunk = max(1, min(MAX_CHUNK, math.ceil(len(misses) / (workers * CHUNKS_PER_WORKER))))
-    outcomes: list[Outcome] = []
+    done = 0
     try:
         with ProcessPoolExecutor(
             max_workers=workers,
@@ -156,16 +152,14 @@ def _run_pool(
             initargs=(settings, keying),
         ) as pool:
             for outcome in pool.map(_work, misses, chunksize=chunk):
-                outcomes.append(outcome)
-                advance()
+                done += 1
+                yield outcome
     except (BrokenProcessPool, OSError):
         # A worker died (killed, out of memory) or no process could be started:
         # finish in this process rather than lose the run.
         pass
-    for task in misses[len(outcomes) :]:
-        outcomes.append(_solve(task, settings, keying))
-        advance()
-    return outcomes
+    for task in misses[done:]:
+        yield _solve(task, settings, keying)
 
 
 def run_tasks(
@@ -174,11 +168,15 @@ def run_tasks(
     cache: ResultCache | None = None,
     jobs: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    on_result: Callable[[int, UnitResult, bool], None] | None = None,
 ) -> list[UnitResult]:
     """Results for ``(unit, mode)`` tasks, in order; ``mode`` is CHECK or INDEX.
 
     New results are handed to ``cache`` (:meth:`ResultCache.put`); the caller
-    flushes it once the run is over. ``progress(done, total)`` follows the run.
+    flushes it once the run is over. ``progress(done, total)`` follows the run;
+    ``on_result(i, result, computed)`` sees each task's result as soon as it is
+    known, ``computed`` false for one from the cache (while a pool still works on
+    other units, what the caller does with a result costs no time of its own).
     """
     results: list[UnitResult | None] = [None] * len(tasks)
     misses: list[Task] = []
@@ -190,34 +188,33 @@ def run_tasks(
             lookup = cache.lookup(unit, mode)
             if lookup.result is not None:
                 results[i] = lookup.result
+                if on_result is not None:
+                    on_result(i, lookup.result, False)
                 continue
             misses.append((unit, mode, lookup))
         positions.append(i)
     total = len(tasks)
-    done = [total - len(misses)]
-
-    def advance() -> None:
-        done[0] += 1
-        if progress is not None:
-            progress(done[0], total)
-
-    if progress is not None and done[0]:
-        progress(done[0], total)
+    done = total - len(misses)
+    if progress is not None and done:
+        progress(done, total)
     keying = cache.keying() if cache is not None else None
     workers = min(resolve_jobs(jobs), len(misses) // MIN_PARALLEL)
     if workers > 1:
-        outcomes = _pool_map(misses, settings, keying, workers, advance)
+        outcomes: Iterator[Outcome] = _pool_map(misses, settings, keying, workers)
     else:
-        outcomes = []
-        for task in misses:
-            outcomes.append(_solve(task, settings, keying))
-            advance()
+        outcomes = (_solve(task, settings, keying) for task in misses)
     for i, (result, payload, filled) in zip(positions, outcomes, strict=True):
         if payload is not None:
             result = result_of(payload)
             if cache is not None and filled is not None:
                 cache.put(filled, payload)
+        assert result is not None
         results[i] = result
+        if on_result is not None:
+            on_result(i, result, True)
+        done += 1
+        if progress is not None:
+            progress(done, total)
     return [r for r in results if r is not None]
 
 

@@ -74,3 +74,30 @@ def test_shared_search_gives_the_same_guesses_as_one_process(monkeypatch) -> Non
     shared.prepare(values, jobs=2)
     assert shared.known == expected
     assert any(guess is not None for guess in expected.values())
+
+
+def test_guesses_made_during_the_run_serve_only_the_slugs_they_were_made_for() -> None:
+    """The engine guesses while a pool checks the atlas, from the slugs of the folders;
+    xref uses those answers only if the results name exactly those slugs."""
+    from atlaslint.checks.sink import Sink
+    from atlaslint.checks.xref import Guesser, check_xref
+    from atlaslint.positions import Span
+    from atlaslint.units import PROFILE, IndexEntry, Ref
+
+    def entry(slug: str, related: str) -> IndexEntry:
+        found = IndexEntry(PROFILE, slug=slug)
+        found.related.append(Ref(related, f"{slug}/metadata.yaml", Span(3, 9, 3, 20)))
+        return found
+
+    entries = [(entry("welder", "pilots"), True), (entry("pilot", "welder"), True)]
+    early = Guesser({"welder", "pilot"})
+    early.known["pilots"] = "planted"  # an answer only this guesser holds
+    sink = Sink()
+    check_xref(entries, sink, guesses=early)
+    assert [d.suggestion for d in sink.items] == ["planted"]  # the same slugs: used
+
+    stale = Guesser({"welder", "pilot", "pilotss"})
+    stale.known["pilots"] = "planted"
+    sink = Sink()
+    check_xref(entries, sink, guesses=stale)
+    assert [(d.rule, d.suggestion) for d in sink.items] == [("xref/unknown-slug", "pilot")]

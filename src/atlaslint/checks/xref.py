@@ -14,11 +14,19 @@ from atlaslint.checks.sink import Sink
 from atlaslint.units import PROFILE, IndexEntry, Ref
 
 
-def check_xref(entries: list[tuple[IndexEntry, bool]], sink: Sink, jobs: int = 1) -> None:
+def check_xref(
+    entries: list[tuple[IndexEntry, bool]],
+    sink: Sink,
+    jobs: int = 1,
+    guesses: Guesser | None = None,
+) -> None:
     """``entries``: each unit's index and whether its diagnostics are reported;
-    ``jobs``: processes that may share the "did you mean" search of a large atlas."""
+    ``jobs``: processes that may share the "did you mean" search of a large atlas;
+    ``guesses``: a guesser that may already know some answers (used only if it
+    was made for the slugs ``entries`` hold)."""
     slugs = {e.slug for e, _ in entries if e.kind == PROFILE and e.slug}
-    guesses = Guesser(slugs)
+    if guesses is None or guesses.slug_set != slugs:
+        guesses = Guesser(slugs)
     unknown = [
         ref.value
         for entry, reported in entries
@@ -74,6 +82,7 @@ class Guesser:
     a pre-commit run asks about one or two slugs, a whole large atlas about many."""
 
     def __init__(self, slugs: set[str]) -> None:
+        self.slug_set = frozenset(slugs)
         self.slugs = sorted(slugs)
         self.known: dict[str, str | None] = {}
         self.compared = 0

@@ -43,6 +43,7 @@ used for exceptions (checked only next to a hit) and as the reference.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import sys
@@ -239,8 +240,19 @@ def _scan_tokens(template: str) -> list[tuple[str, int]]:
 
 
 def parse_template(template: str) -> list[Token]:
-    """Parse and validate a template; raise :class:`TemplateError` if malformed."""
-    if not isinstance(template, str) or not template.strip():
+    """Parse and validate a template; raise :class:`TemplateError` if malformed.
+
+    Remembered per template (tokens are frozen; each caller gets its own list):
+    a pack's templates are parsed when it is loaded and again when its terms are
+    planned, and the same pack serves every file."""
+    if not isinstance(template, str):
+        raise TemplateError("empty template", 0)
+    return list(_parsed(template))
+
+
+@functools.lru_cache(maxsize=8192)
+def _parsed(template: str) -> tuple[Token, ...]:
+    if not template.strip():
         raise TemplateError("empty template", 0)
     if template != template.strip():
         raise TemplateError("leading or trailing whitespace", 0)
@@ -288,7 +300,7 @@ def parse_template(template: str) -> list[Token]:
             # A leading or trailing '_' would make any neighbouring word part
             # of the hit, and would need a look-behind of unbounded width.
             raise TemplateError("'_' must lie between two required words", tok.offset)
-    return tokens
+    return tuple(tokens)
 
 
 def _is_word_char(ch: str) -> bool:
