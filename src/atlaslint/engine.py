@@ -203,13 +203,10 @@ class _MeanwhileWork:
       and the guesser shares a large search among processes afterwards.
     """
 
-    def __init__(self, targets: Sequence[Unit], whole_atlas: bool) -> None:
+    def __init__(self, targets: Sequence[Unit], slugs: set[str] | None) -> None:
         self.targets = targets
         self.listed: list[tuple[list[str], int] | None] = [None] * len(targets)
-        self.guesses: Guesser | None = None
-        if whole_atlas:
-            slugs = {u.slug for u in targets if u.kind == PROFILE}
-            self.guesses = Guesser(slugs)
+        self.guesses = Guesser(slugs) if slugs is not None else None
 
     def __call__(self, i: int, result: UnitResult, computed: bool) -> None:
         self.listed[i] = checked_files(self.targets[i])
@@ -308,7 +305,10 @@ def _check_paths(
     grammar = start_grammar(settings, targets)  # picks and probes the server once
     cache = _open_cache(grammar.settings)  # keyed by the settings the units run with
     whole_atlas = _walks_root(named, settings)
-    meanwhile = _MeanwhileWork(targets, whole_atlas and stdin is None)
+    slugs = None
+    if whole_atlas and stdin is None:  # a profile's slug is its folder's real name
+        slugs = {os.path.basename(real) for kind, real in found.keys if kind == PROFILE}
+    meanwhile = _MeanwhileWork(targets, slugs)
     try:
         results = run_units(targets, grammar.settings, progress, cache, meanwhile)
     finally:
