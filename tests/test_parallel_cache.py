@@ -310,7 +310,9 @@ def test_unchanged_files_are_not_read_again_but_any_write_is_seen(small: Path, m
     hashed = []
     real_digest = cache_module.content_digest
     monkeypatch.setattr(
-        cache_module, "content_digest", lambda u, m: hashed.append(u.slug) or real_digest(u, m)
+        cache_module,
+        "content_digest",
+        lambda u, m, **hand: hashed.append(u.slug) or real_digest(u, m, **hand),
     )
     assert run_once() == first
     assert hashed == []  # every file's signature matched: no file was read
@@ -389,3 +391,43 @@ def test_a_run_collects_garbage_rarely_and_restores_the_setting(small: Path, mon
     engine.check_paths([(str(small), small)], settings)
     assert seen and seen[0][0] == engine.COLLECT_EVERY
     assert gc.get_threshold() == before
+
+
+def test_a_file_hashed_for_the_cache_is_not_read_again_and_is_what_is_checked(
+    small: Path, monkeypatch
+) -> None:
+    """A cold run reads each file once: the bytes hashed for the key are the bytes
+    checked, so even an edit between the two cannot be cached as the old content."""
+    monkeypatch.delenv(ENV_OFF)
+    settings = resolve_settings([small], overrides={"cache_dir": str(small / "c")})
+    units = discover([(str(small), small)], settings).units
+    tasks = [(u, parallel.CHECK) for u in units]
+    expected = parallel.run_tasks(tasks, settings, None, jobs=1)
+    soul = small / "barista" / "SOUL.md"
+    reads: list[str] = []
+    import atlaslint.documents.source as source_module
+
+    real_read = source_module.read_at_most
+    monkeypatch.setattr(
+        source_module, "read_at_most", lambda fd, n: reads.append(fd) or real_read(fd, n)
+    )
+    real_compute = parallel.compute
+
+    def edited_meanwhile(unit, mode, settings):
+        if unit.slug == "barista":  # after hashing, before checking
+            edit(soul, "## Core Mission", "## Core Mizsion")
+        return real_compute(unit, mode, settings)
+
+    monkeypatch.setattr(parallel, "compute", edited_meanwhile)
+    store = ResultCache.for_settings(settings)
+    assert store is not None
+    cold = parallel.run_tasks(tasks, settings, store, jobs=1)
+    store.flush()
+    assert reads == []  # every file came from the hash's read
+    assert cold == expected  # the hashed (old) content was checked
+    monkeypatch.setattr(parallel, "compute", real_compute)
+    store = ResultCache.for_settings(settings)
+    assert store is not None
+    again = parallel.run_tasks(tasks, settings, store, jobs=1)
+    rules = [d.rule for r in again for d in r.diagnostics if "barista" in d.path]
+    assert "structure/unknown-section" in rules  # the edit is seen: not cached as old

@@ -43,6 +43,7 @@ from typing import Any
 
 from atlaslint import __version__
 from atlaslint.diagnostics import Diagnostic
+from atlaslint.fsutil import hand_over
 from atlaslint.positions import Span
 from atlaslint.units import PROFILE, Ref, Unit, UnitResult
 
@@ -77,11 +78,12 @@ def unit_files(unit: Unit) -> tuple[str, ...]:
     return (os.fspath(unit.fs_path),)
 
 
-def content_digest(unit: Unit, max_bytes: int) -> bytes | None:
+def content_digest(unit: Unit, max_bytes: int, hand: bool = False) -> bytes | None:
     """A hash of every file of the unit, or ``None`` when it cannot be cached.
 
     A file over ``max_bytes`` is not read: the checks report only its size, so the
-    size is what is hashed.
+    size is what is hashed. ``hand``: the unit is checked next, here; the bytes
+    read are handed over to it (:func:`~atlaslint.fsutil.hand_over`).
     """
     if unit.stdin_text is not None:
         return None
@@ -108,6 +110,8 @@ def content_digest(unit: Unit, max_bytes: int) -> bytes | None:
             return None
         digest.update(len(data).to_bytes(8, "little"))
         digest.update(data)
+        if hand and len(data) <= max_bytes:
+            hand_over(path, data)  # the check reads these bytes, not the disk again
     return digest.digest()
 
 
@@ -490,7 +494,8 @@ class Lookup:
 
 @dataclasses.dataclass(frozen=True)
 class Keying:
-    """What a worker needs to key a unit the parent did not hash."""
+    """What a worker needs to key a unit the parent did not hash (:meth:`fill` hashes
+    the unit's files and hands the bytes to the check that follows)."""
 
     salt: bytes
     max_bytes: int
@@ -498,7 +503,7 @@ class Keying:
 
     def fill(self, unit: Unit, lookup: Lookup) -> Lookup:
         signature = file_signature(unit, self.now)
-        digest = content_digest(unit, self.max_bytes)
+        digest = content_digest(unit, self.max_bytes, hand=True)
         if digest is None:
             return dataclasses.replace(lookup, cacheable=False)
         return dataclasses.replace(

@@ -132,3 +132,25 @@ def read_at_most(fd: int, limit: int) -> bytes:
         chunks.append(chunk)
         remaining -= len(chunk)
     return b"".join(chunks)
+
+
+_handed: dict[str, bytes] = {}
+
+
+def hand_over(path: str, data: bytes) -> None:
+    """Keep the bytes just read from ``path`` for the next :func:`take_over` of it.
+
+    The cache hashes a unit's files before the unit is checked; handing the bytes
+    over means each file is read once, and the result is stored under the hash
+    of exactly the bytes that were checked."""
+    _handed[path] = data
+
+
+def take_over(path: str) -> bytes | None:
+    """The bytes handed over for ``path`` (once), or ``None``."""
+    return _handed.pop(path, None)
+
+
+def drop_handed() -> None:
+    """Forget whatever was handed over and not taken (a unit is done)."""
+    _handed.clear()

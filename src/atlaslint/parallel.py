@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from atlaslint.cache import CHECK, INDEX, Keying, Lookup, ResultCache, make_payload, result_of
+from atlaslint.fsutil import drop_handed
 from atlaslint.settings import Settings
 from atlaslint.units import Unit, UnitResult
 
@@ -60,13 +61,17 @@ def _solve(task: Task, settings: Settings, keying: Keying | None) -> Outcome:
     so a worker does the pickling once for both the pipe and the cache.
 
     A unit the cache has never seen was not hashed by the parent: its files are
-    hashed here, in parallel, and before they are checked (so a file edited in
-    between is seen as changed next time, never cached as unchanged).
+    hashed here, in parallel, and the bytes hashed are the bytes checked (each
+    file is read once, and a file edited meanwhile is seen as changed next time,
+    never cached as unchanged).
     """
     unit, mode, lookup = task
-    if lookup is not None and lookup.key is None and lookup.cacheable and keying is not None:
-        lookup = keying.fill(unit, lookup)
-    result = compute(unit, mode, settings)
+    try:
+        if lookup is not None and lookup.key is None and lookup.cacheable and keying is not None:
+            lookup = keying.fill(unit, lookup)  # hands the bytes it hashed to the check
+        result = compute(unit, mode, settings)
+    finally:
+        drop_handed()
     if lookup is None or lookup.key is None or not result.cacheable:
         return result, None, None
     return None, make_payload(lookup.key, unit, mode, result), lookup

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from atlaslint.diagnostics import Diagnostic, Severity
-from atlaslint.fsutil import read_at_most
+from atlaslint.fsutil import read_at_most, take_over
 from atlaslint.positions import LineIndex, Span
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -166,6 +166,9 @@ def read_source(
         if len(data) > max_bytes:
             return _too_large(path, fs_path, len(data), max_bytes, stdin=True)
         return decode(path, data, fs_path)
+    handed = take_over(os.fspath(fs_path))  # read (and hashed) for the cache just now
+    if handed is not None and len(handed) <= max_bytes:
+        return decode(path, handed, fs_path)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(fs_path, flags)
