@@ -90,6 +90,40 @@ class LazyLocated(Located):
         self._key, self._key_range = span, None
 
 
+_ABSENT = object()
+
+
+class LazyPositions(dict):
+    """path -> :class:`LazyLocated`, each made when first asked for from the
+    ``(start, end, key range, style)`` the loader stored: a framework has
+    thousands of values, and checks ask where a few of them are."""
+
+    __slots__ = ("_index",)
+
+    def __init__(self, index: Any) -> None:
+        super().__init__()
+        self._index = index
+
+    def _made(self, path: Any, found: Any) -> Any:
+        if type(found) is tuple:
+            found = LazyLocated(self._index, *found)
+            dict.__setitem__(self, path, found)
+        return found
+
+    def __getitem__(self, path: Any) -> Any:
+        return self._made(path, dict.__getitem__(self, path))
+
+    def get(self, path: Any, default: Any = None) -> Any:
+        found = dict.get(self, path, _ABSENT)
+        return default if found is _ABSENT else self._made(path, found)
+
+    def values(self) -> list[Any]:  # type: ignore[override]
+        return [self[path] for path in self]
+
+    def items(self) -> list[tuple[Any, Any]]:  # type: ignore[override]
+        return [(path, self[path]) for path in self]
+
+
 class _Builder:
     def __init__(self, doc: DataDocument) -> None:
         self.doc = doc

@@ -17,7 +17,7 @@ from typing import Any
 from atlaslint.diagnostics import Diagnostic, Severity
 from atlaslint.documents.data import MAX_DEPTH, Path_
 from atlaslint.documents.yaml_compose import MAX_NODES, STD, ComposeError, _events, _scalar_tag
-from atlaslint.documents.yaml_loader import SAFE_TAGS, LazyLocated, scalar
+from atlaslint.documents.yaml_loader import SAFE_TAGS, LazyPositions, scalar
 
 _SEQ, _MAP, _STR = STD + "seq", STD + "map", STD + "str"
 
@@ -26,19 +26,20 @@ class _Frame:
     """An open mapping or sequence: its value, where it is, and the key waiting for
     its value (a mapping's); ``last`` is where its last value was placed."""
 
-    __slots__ = ("block", "container", "is_map", "key", "key_range", "last", "located", "path")
-    __slots__ += ("problem", "start", "tag")
+    __slots__ = ("block", "container", "is_map", "key", "key_range", "last", "own_key", "path")
+    __slots__ += ("placed", "problem", "start", "tag")
 
-    def __init__(self, is_map: bool, path: Path_, start: int, located: Any, block: bool) -> None:
+    def __init__(self, is_map: bool, path: Path_, start: int, placed: bool, block: bool) -> None:
         self.is_map = is_map
         self.container: Any = {} if is_map else []
         self.path = path
         self.start = start
-        self.located = located
+        self.placed = placed  # its position is the one recorded for its path
         self.block = block
         self.key: str | None = None
-        self.key_range: tuple[int, int] | None = None
-        self.last: Any = None
+        self.key_range: tuple[int, int] | None = None  # of the key waiting for a value
+        self.own_key: tuple[int, int] | None = None  # where its own key is
+        self.last = -1  # where its last value ends
         self.problem: int | None = None
         self.tag = ""
 
@@ -49,7 +50,7 @@ class GiveUp(Exception):
 
 def stream_load(
     text: str, index: Any, path_name: str
-) -> tuple[bool, Any, dict[Path_, LazyLocated], list[Diagnostic]]:
+) -> tuple[bool, Any, LazyPositions, list[Diagnostic]]:
     """``(found, data, positions, problems)`` of ``text`` as the general loader builds
     them (``found`` is false for a stream without a document). Raises
     :exc:`GiveUp` for a document it does not handle, and what
@@ -59,7 +60,8 @@ def stream_load(
     scalar_event, alias_event = ev.ScalarEvent, ev.AliasEvent
     seq_start, map_start = ev.SequenceStartEvent, ev.MappingStartEvent
     seq_end, map_end, doc_start = ev.SequenceEndEvent, ev.MappingEndEvent, ev.DocumentStartEvent
-    positions: dict[Path_, Any] = {}
+    positions = LazyPositions(index)
+    store = dict.__setitem__  # the raw (start, end, key range, style), made lazily
     problems: list[Any] = []  # a collection's problem is a None until its end
     frames: list[_Frame] = []
     root: list[Any] = []
@@ -110,9 +112,8 @@ def stream_load(
                 else:
                     path, key_range = (*parent.path, len(parent.container)), None
             tag = _scalar_tag(event)
-            located = LazyLocated(index, start, end, key_range, event.style)
             if path not in positions:
-                positions[path] = located
+                store(positions, path, (start, end, key_range, event.style))
             if tag not in SAFE_TAGS:
                 problems.append(tag_problem(tag, start, end))
             value = event.value if tag == _STR else scalar(tag, event.value)
@@ -121,10 +122,10 @@ def stream_load(
             elif parent.is_map:
                 parent.container[parent.key] = value
                 parent.key = None
-                parent.last = located
+                parent.last = end
             else:
                 parent.container.append(value)
-                parent.last = located
+                parent.last = end
             continue
         elif kind is map_start or kind is seq_start:
             if event.anchor is not None:
@@ -143,15 +144,16 @@ def stream_load(
             if tag is None or tag == "!":
                 tag = _MAP if is_map else _SEQ
             path, key_range = _place(parent)
-            located = LazyLocated(index, start, start, key_range, None)
-            if path not in positions:
-                positions[path] = located
-            frame = _Frame(is_map, path, start, located, not event.flow_style)
+            placed = path not in positions
+            if placed:
+                store(positions, path, (start, start, key_range, None))  # ends at its end
+            frame = _Frame(is_map, path, start, placed, not event.flow_style)
+            frame.own_key = key_range
             frame.tag = str(tag)
             if frame.tag not in SAFE_TAGS:
                 frame.problem = len(problems)
                 problems.append(None)  # its span is known at its end
-            _attach(parent, root, frame.container, located)
+            _attach(parent, root, frame.container)
             frames.append(frame)
         elif kind is map_end or kind is seq_end:
             frame = frames.pop()
@@ -159,14 +161,15 @@ def stream_load(
             end = trimmed(start, event.end_mark.index)
             if frame.problem is not None:
                 problems[frame.problem] = tag_problem(frame.tag, start, end)
-            located = frame.located
-            if positions.get(frame.path) is located:
-                located.end = end
+            if frame.placed:
                 # A block collection ends where its last value ends: the parser's end
                 # mark lies after any comments and blank lines that follow.
                 last = frame.last
-                if frame.block and frame.container and start <= last.end < end:
-                    located.end = last.end
+                if frame.block and frame.container and start <= last < end:
+                    end = last
+                store(positions, frame.path, (start, end, frame.own_key, None))
+            if frames:
+                frames[-1].last = end
         elif kind is alias_event:
             raise GiveUp
         elif kind is doc_start:
@@ -192,7 +195,7 @@ def _place(parent: _Frame | None) -> tuple[Path_, tuple[int, int] | None]:
     return (*parent.path, len(parent.container)), None
 
 
-def _attach(parent: _Frame | None, root: list[Any], value: Any, located: Any) -> None:
+def _attach(parent: _Frame | None, root: list[Any], value: Any) -> None:
     if parent is None:
         root.append(value)
         return
@@ -201,4 +204,3 @@ def _attach(parent: _Frame | None, root: list[Any], value: Any, located: Any) ->
         parent.key = None
     else:
         parent.container.append(value)
-    parent.last = located
