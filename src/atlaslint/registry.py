@@ -77,12 +77,11 @@ class Registry:
 @functools.cache
 def builtin_rules() -> tuple[RuleInfo, ...]:
     """Rules described in ``rules/builtin/*.yaml``, read once per process."""
-    from ruamel.yaml import YAML
+    from atlaslint.resources import read_data_yaml
 
-    yaml = YAML(typ="safe", pure=False)
     rules: list[RuleInfo] = []
     for path in sorted((data_dir("rules") / "builtin").glob("*.yaml")):
-        pack = yaml.load(path.read_text(encoding="utf-8"))
+        pack = read_data_yaml(path)
         for entry in pack["rules"]:
             rules.append(
                 RuleInfo(

@@ -35,6 +35,21 @@ def rules_path(name: str) -> Path:
 @functools.cache
 def load_data_yaml(name: str) -> object:
     """Load one of our own packaged YAML files (trusted, small; read once per process)."""
-    from ruamel.yaml import YAML
+    return read_data_yaml(rules_path(name))
 
-    return YAML(typ="safe", pure=False).load(rules_path(name).read_text(encoding="utf-8"))
+
+def read_data_yaml(path: Path) -> object:
+    """A packaged YAML file's data, through the loader the documents use: plain
+    values, no tags, about ten times faster here than ruamel's own constructor
+    (a test holds the two equal on every packaged file). A file that loader
+    refuses (it never should be) is read by ruamel instead."""
+    from atlaslint.documents.source import SourceFile
+    from atlaslint.documents.yaml_loader import load_yaml
+
+    text = path.read_text(encoding="utf-8")
+    doc = load_yaml(SourceFile(str(path), None, text))
+    if doc.problems:
+        from ruamel.yaml import YAML
+
+        return YAML(typ="safe", pure=False).load(text)
+    return doc.data
