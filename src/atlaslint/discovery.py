@@ -13,15 +13,20 @@ import errno
 import fnmatch
 import os
 import re
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from atlaslint.fspaths import real_path as real_text
 from atlaslint.fspaths import relative_to
 from atlaslint.fsutil import real_path
 from atlaslint.settings import ALWAYS_SKIPPED, Settings
 from atlaslint.units import FRAMEWORK, PROFILE, RECORD, Unit
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 PROFILE_FILES = ("SOUL.md", "metadata.yaml")
 _PROFILE_SET = frozenset(PROFILE_FILES)
@@ -217,37 +222,120 @@ class Walker:
         return f"{here}/{name}" if here else name
 
 
+PREFETCH_FROM = 64
+"""Subfolders of one folder from which their listings may be read ahead by threads
+(an atlas's folder of profiles). With the file system's caches cold, reading a
+folder waits on the disk, and several waits at once take far less time (20,000
+profile folders: 3.3 s alone, 1.3 s with 8 threads); with warm caches the threads
+only contend for the interpreter (0.6 s alone, 0.75 s with them). So the first
+:data:`PROBE` are listed alone and timed, and the rest are read ahead only if
+those were slow."""
+PROBE = 16
+SLOW_LISTING = 40e-6
+"""Seconds: a folder listed from warm caches takes about 10 microseconds here."""
+PREFETCH_CHUNK = 256
+PREFETCH_THREADS = 8
+
+
+def _listing(folder: str) -> list[os.DirEntry[str]] | None:
+    try:
+        with os.scandir(folder) as listing:
+            return list(listing)
+    except OSError:
+        return None
+
+
+def _listings(folders: list[str]) -> list[list[os.DirEntry[str]] | None]:
+    return [_listing(folder) for folder in folders]
+
+
+class _ReadAhead:
+    """Listings of the subfolders of large folders, read ahead when the disk is slow."""
+
+    def __init__(self) -> None:
+        self.ahead: dict[str, tuple[Future[list[list[os.DirEntry[str]] | None]], int]] = {}
+        self.threads: ThreadPoolExecutor | None = None
+        self.probing: dict[str, list[str]] = {}  # probe folder -> the folders to read ahead
+        self.probed: list[float] = []
+
+    def listing(self, folder: str) -> list[os.DirEntry[str]] | None:
+        found = self.ahead.pop(folder, None)
+        if found is not None:
+            return found[0].result()[found[1]]
+        rest = self.probing.pop(folder, None)
+        if rest is None:
+            return _listing(folder)
+        started = time.perf_counter()
+        entries = _listing(folder)
+        self.probed.append(time.perf_counter() - started)
+        if len(self.probed) == PROBE:
+            if sorted(self.probed)[PROBE // 2] > SLOW_LISTING:
+                self._read_ahead(rest)
+            self.probed.clear()
+        return entries
+
+    def children(self, children: list[str]) -> None:
+        """A folder's subfolders, in the order they will be walked."""
+        if len(children) < PREFETCH_FROM or self.probing:
+            return
+        rest = children[PROBE:]
+        for child in children[:PROBE]:
+            self.probing[child] = rest
+
+    def _read_ahead(self, folders: list[str]) -> None:
+        if self.threads is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self.threads = ThreadPoolExecutor(PREFETCH_THREADS)
+        for at in range(0, len(folders), PREFETCH_CHUNK):
+            chunk = folders[at : at + PREFETCH_CHUNK]
+            future = self.threads.submit(_listings, chunk)
+            for i, folder in enumerate(chunk):
+                self.ahead[folder] = (future, i)
+
+    def close(self) -> None:
+        if self.threads is not None:
+            self.threads.shutdown(wait=False, cancel_futures=True)
+
+
 def _scan(top: str) -> Iterator[tuple[str, list[str], list[str], frozenset[str]]]:
     """``os.walk(top, followlinks=False)`` (top-down: prune ``dirs`` in place), plus
     the names that are symbolic links, known from the directory listing itself.
 
     Iterative, so a folder deep in the tree costs no chain of generators: an atlas of
-    20,000 profile folders is listed in one loop."""
+    20,000 profile folders is listed in one loop. The folders of a large folder
+    may be listed ahead by threads (:class:`_ReadAhead`); the walk, its order and
+    its pruning are the same.
+    """
     pending = [top]
-    while pending:
-        folder = pending.pop()
-        try:
-            with os.scandir(folder) as listing:
-                entries = list(listing)
-        except OSError:
-            continue
-        dirs: list[str] = []
-        files: list[str] = []
-        links = set()
-        for entry in entries:
-            try:
-                is_dir = entry.is_dir()
-            except OSError:
-                is_dir = False
-            (dirs if is_dir else files).append(entry.name)
-            try:
-                if entry.is_symlink():
-                    links.add(entry.name)
-            except OSError:
-                pass
-        frozen = frozenset(links)
-        yield folder, dirs, files, frozen
-        pending.extend(os.path.join(folder, name) for name in reversed(dirs) if name not in frozen)
+    reader = _ReadAhead()
+    try:
+        while pending:
+            folder = pending.pop()
+            entries = reader.listing(folder)
+            if entries is None:
+                continue
+            dirs: list[str] = []
+            files: list[str] = []
+            links = set()
+            for entry in entries:
+                try:
+                    is_dir = entry.is_dir()
+                except OSError:
+                    is_dir = False
+                (dirs if is_dir else files).append(entry.name)
+                try:
+                    if entry.is_symlink():
+                        links.add(entry.name)
+                except OSError:
+                    pass
+            frozen = frozenset(links)
+            yield folder, dirs, files, frozen
+            children = [os.path.join(folder, name) for name in dirs if name not in frozen]
+            pending.extend(reversed(children))
+            reader.children(children)
+    finally:
+        reader.close()
 
 
 def _check_readable(display: str, path: Path) -> None:
