@@ -99,3 +99,12 @@ def test_anchors_and_duplicate_keys_are_left_to_the_general_loader(monkeypatch) 
             yaml_stream.stream_load(text, SourceFile("m.yaml", None, text).index, "m.yaml")
         one_pass, general = both_ways(text, monkeypatch)
         assert one_pass == general
+
+
+def test_too_many_values_is_refused_at_the_same_value_both_ways(monkeypatch) -> None:
+    text = "v: [" + "1, " * 200_001 + "1]\n"
+    one_pass, general = both_ways(text, monkeypatch)
+    assert one_pass == general
+    (problem,) = one_pass[2]
+    assert problem[0] == "syntax/yaml" and "over 200,000 values" in problem[2]
+    assert problem[1].column == 5 + 3 * 199_997  # value 200,001 (with the map, key, list)

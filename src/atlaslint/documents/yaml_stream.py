@@ -85,104 +85,127 @@ def stream_load(
             end,
         )
 
-    for event in _events(text):
-        kind = type(event)
-        if kind is scalar_event:
-            if event.anchor is not None:
-                raise GiveUp
-            expanded += 1
-            start, end = event.start_mark.index, event.end_mark.index
-            if text[end - 1 : end] in ("\n", " "):
-                end = trimmed(start, end)
-            if not frames:
-                path: Path_ = ()
-                key_range = None
-                parent = None
-            else:
-                parent = frames[-1]
-                if parent.is_map:
-                    key = parent.key
-                    if key is None:  # this scalar is a key
-                        key = event.value
-                        if key in parent.container:
-                            raise GiveUp  # a duplicate key
-                        parent.key, parent.key_range = key, (start, end)
-                        continue
-                    path, key_range = (*parent.path, key), parent.key_range
+    try:  # the C parser asked for each event directly: no generator to resume
+        from _ruamel_yaml import CParser
+
+        parser = CParser(text)
+        next_event, dispose = parser.get_event, parser.dispose
+    except ImportError:  # no C extension: ruamel's pure parser
+        next_event, dispose = iter(_events(text)).__next__, lambda: None
+    stream_end = ev.StreamEndEvent
+    try:
+        while True:
+            event = next_event()
+            if event is None:
+                break
+            kind = type(event)
+            if kind is scalar_event:
+                if event.anchor is not None:
+                    raise GiveUp
+                expanded += 1
+                if expanded > MAX_NODES:
+                    raise ComposeError(
+                        f"the document has over {MAX_NODES:,} values; refused",
+                        event.start_mark.index,
+                    )
+                start, end = event.start_mark.index, event.end_mark.index
+                if text[end - 1 : end] in ("\n", " "):
+                    end = trimmed(start, end)
+                if not frames:
+                    path: Path_ = ()
+                    key_range = None
+                    parent = None
                 else:
-                    path, key_range = (*parent.path, len(parent.container)), None
-            tag = _scalar_tag(event)
-            if path not in positions:
-                store(positions, path, (start, end, key_range, event.style))
-            if tag not in SAFE_TAGS:
-                problems.append(tag_problem(tag, start, end))
-            value = event.value if tag == _STR else scalar(tag, event.value)
-            if parent is None:
-                root.append(value)
-            elif parent.is_map:
-                parent.container[parent.key] = value
-                parent.key = None
-                parent.last = end
-            else:
-                parent.container.append(value)
-                parent.last = end
-            continue
-        elif kind is map_start or kind is seq_start:
-            if event.anchor is not None:
+                    parent = frames[-1]
+                    if parent.is_map:
+                        key = parent.key
+                        if key is None:  # this scalar is a key
+                            key = event.value
+                            if key in parent.container:
+                                raise GiveUp  # a duplicate key
+                            parent.key, parent.key_range = key, (start, end)
+                            continue
+                        path, key_range = (*parent.path, key), parent.key_range
+                    else:
+                        path, key_range = (*parent.path, len(parent.container)), None
+                tag = _scalar_tag(event)
+                if path not in positions:
+                    store(positions, path, (start, end, key_range, event.style))
+                if tag not in SAFE_TAGS:
+                    problems.append(tag_problem(tag, start, end))
+                value = event.value if tag == _STR else scalar(tag, event.value)
+                if parent is None:
+                    root.append(value)
+                elif parent.is_map:
+                    parent.container[parent.key] = value
+                    parent.key = None
+                    parent.last = end
+                else:
+                    parent.container.append(value)
+                    parent.last = end
+                continue
+            elif kind is map_start or kind is seq_start:
+                if event.anchor is not None:
+                    raise GiveUp
+                expanded += 1
+                start = event.start_mark.index
+                if len(frames) >= MAX_DEPTH:
+                    raise ComposeError(
+                        f"nested more than {MAX_DEPTH} levels deep; refused",
+                        start,
+                        "syntax/too-deep",
+                    )
+                parent = frames[-1] if frames else None
+                if parent is not None and parent.is_map and parent.key is None:
+                    raise GiveUp  # a mapping or sequence as a key
+                is_map = kind is map_start
+                tag = event.tag
+                if tag is None or tag == "!":
+                    tag = _MAP if is_map else _SEQ
+                path, key_range = _place(parent)
+                placed = path not in positions
+                if placed:
+                    store(positions, path, (start, start, key_range, None))  # ends at its end
+                frame = _Frame(is_map, path, start, placed, not event.flow_style)
+                frame.own_key = key_range
+                frame.tag = str(tag)
+                if frame.tag not in SAFE_TAGS:
+                    frame.problem = len(problems)
+                    problems.append(None)  # its span is known at its end
+                _attach(parent, root, frame.container)
+                frames.append(frame)
+            elif kind is map_end or kind is seq_end:
+                frame = frames.pop()
+                start = frame.start
+                end = trimmed(start, event.end_mark.index)
+                if frame.problem is not None:
+                    problems[frame.problem] = tag_problem(frame.tag, start, end)
+                if frame.placed:
+                    # A block collection ends where its last value ends: the parser's end
+                    # mark lies after any comments and blank lines that follow.
+                    last = frame.last
+                    if frame.block and frame.container and start <= last < end:
+                        end = last
+                    store(positions, frame.path, (start, end, frame.own_key, None))
+                if frames:
+                    frames[-1].last = end
+            elif kind is alias_event:
                 raise GiveUp
-            expanded += 1
-            start = event.start_mark.index
-            if len(frames) >= MAX_DEPTH:
+            elif kind is doc_start:
+                documents += 1
+                if documents > 1:
+                    raise ComposeError(
+                        "a second YAML document starts here; a file holds one document",
+                        event.start_mark.index,
+                    )
+            if expanded > MAX_NODES:
                 raise ComposeError(
-                    f"nested more than {MAX_DEPTH} levels deep; refused", start, "syntax/too-deep"
+                    f"the document has over {MAX_NODES:,} values; refused", event.start_mark.index
                 )
-            parent = frames[-1] if frames else None
-            if parent is not None and parent.is_map and parent.key is None:
-                raise GiveUp  # a mapping or sequence as a key
-            is_map = kind is map_start
-            tag = event.tag
-            if tag is None or tag == "!":
-                tag = _MAP if is_map else _SEQ
-            path, key_range = _place(parent)
-            placed = path not in positions
-            if placed:
-                store(positions, path, (start, start, key_range, None))  # ends at its end
-            frame = _Frame(is_map, path, start, placed, not event.flow_style)
-            frame.own_key = key_range
-            frame.tag = str(tag)
-            if frame.tag not in SAFE_TAGS:
-                frame.problem = len(problems)
-                problems.append(None)  # its span is known at its end
-            _attach(parent, root, frame.container)
-            frames.append(frame)
-        elif kind is map_end or kind is seq_end:
-            frame = frames.pop()
-            start = frame.start
-            end = trimmed(start, event.end_mark.index)
-            if frame.problem is not None:
-                problems[frame.problem] = tag_problem(frame.tag, start, end)
-            if frame.placed:
-                # A block collection ends where its last value ends: the parser's end
-                # mark lies after any comments and blank lines that follow.
-                last = frame.last
-                if frame.block and frame.container and start <= last < end:
-                    end = last
-                store(positions, frame.path, (start, end, frame.own_key, None))
-            if frames:
-                frames[-1].last = end
-        elif kind is alias_event:
-            raise GiveUp
-        elif kind is doc_start:
-            documents += 1
-            if documents > 1:
-                raise ComposeError(
-                    "a second YAML document starts here; a file holds one document",
-                    event.start_mark.index,
-                )
-        if expanded > MAX_NODES:
-            raise ComposeError(
-                f"the document has over {MAX_NODES:,} values; refused", event.start_mark.index
-            )
+            if kind is stream_end:
+                break
+    finally:
+        dispose()
     return bool(root), (root[0] if root else None), positions, problems
 
 
