@@ -37,6 +37,20 @@ class ComposeError(Exception):
         self.rule = rule
 
 
+def too_deep(offset: int) -> ComposeError:
+    return ComposeError(
+        f"nested more than {MAX_DEPTH} levels deep; refused", offset, "syntax/too-deep"
+    )
+
+
+def second_document(offset: int) -> ComposeError:
+    return ComposeError("a second YAML document starts here; a file holds one document", offset)
+
+
+def too_many_values(offset: int) -> ComposeError:
+    return ComposeError(f"the document has over {MAX_NODES:,} values; refused", offset)
+
+
 @dataclass(slots=True, eq=False)
 class Node:
     """One YAML node with the character offsets the parser gave it.
@@ -157,9 +171,7 @@ def compose(text: str) -> Node | None:
             expanded += 1
             start = event.start_mark.index
             if len(stack) >= MAX_DEPTH:
-                raise ComposeError(
-                    f"nested more than {MAX_DEPTH} levels deep; refused", start, "syntax/too-deep"
-                )
+                raise too_deep(start)
             is_seq = kind is ev.SequenceStartEvent
             tag = event.tag
             if tag is None or tag == "!":
@@ -199,13 +211,7 @@ def compose(text: str) -> Node | None:
         elif kind is ev.DocumentStartEvent:
             documents += 1
             if documents > 1:
-                raise ComposeError(
-                    "a second YAML document starts here; a file holds one document",
-                    event.start_mark.index,
-                )
+                raise second_document(event.start_mark.index)
         if expanded > MAX_NODES:
-            raise ComposeError(
-                f"the document has over {MAX_NODES:,} values; refused",
-                event.start_mark.index,
-            )
+            raise too_many_values(event.start_mark.index)
     return root

@@ -16,7 +16,15 @@ from typing import Any
 
 from atlaslint.diagnostics import Diagnostic, Severity
 from atlaslint.documents.data import MAX_DEPTH, Path_
-from atlaslint.documents.yaml_compose import MAX_NODES, STD, ComposeError, _events, _scalar_tag
+from atlaslint.documents.yaml_compose import (
+    MAX_NODES,
+    STD,
+    _events,
+    _scalar_tag,
+    second_document,
+    too_deep,
+    too_many_values,
+)
 from atlaslint.documents.yaml_loader import SAFE_TAGS, LazyPositions, scalar
 
 _SEQ, _MAP, _STR = STD + "seq", STD + "map", STD + "str"
@@ -104,10 +112,7 @@ def stream_load(
                     raise GiveUp
                 expanded += 1
                 if expanded > MAX_NODES:
-                    raise ComposeError(
-                        f"the document has over {MAX_NODES:,} values; refused",
-                        event.start_mark.index,
-                    )
+                    raise too_many_values(event.start_mark.index)
                 start, end = event.start_mark.index, event.end_mark.index
                 if text[end - 1 : end] in ("\n", " "):
                     end = trimmed(start, end)
@@ -150,11 +155,7 @@ def stream_load(
                 expanded += 1
                 start = event.start_mark.index
                 if len(frames) >= MAX_DEPTH:
-                    raise ComposeError(
-                        f"nested more than {MAX_DEPTH} levels deep; refused",
-                        start,
-                        "syntax/too-deep",
-                    )
+                    raise too_deep(start)
                 parent = frames[-1] if frames else None
                 if parent is not None and parent.is_map and parent.key is None:
                     raise GiveUp  # a mapping or sequence as a key
@@ -194,14 +195,9 @@ def stream_load(
             elif kind is doc_start:
                 documents += 1
                 if documents > 1:
-                    raise ComposeError(
-                        "a second YAML document starts here; a file holds one document",
-                        event.start_mark.index,
-                    )
+                    raise second_document(event.start_mark.index)
             if expanded > MAX_NODES:
-                raise ComposeError(
-                    f"the document has over {MAX_NODES:,} values; refused", event.start_mark.index
-                )
+                raise too_many_values(event.start_mark.index)
             if kind is stream_end:
                 break
     finally:
