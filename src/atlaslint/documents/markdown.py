@@ -164,6 +164,11 @@ class MarkdownDocument:
     titles: list[Heading] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     preamble_nodes: list[Any] = field(default_factory=list)
+    blocks: list[Any] = field(default_factory=list)
+    """The top-level nodes of the tree, in order."""
+    block_sections: list[str | None] = field(default_factory=list)
+    """For each of :attr:`blocks`, the H2 section it is in (``None``: before any, or
+    after an H1)."""
     problems: list[Diagnostic] = field(default_factory=list)
     content_start: int = 0
     _marked: bytes | None = field(default=None, repr=False)
@@ -504,7 +509,9 @@ def load_markdown(source: SourceFile) -> MarkdownDocument:
         doc.tree = None
         return doc
     current: Section | None = None
-    for node in doc.tree.children:
+    doc.blocks = doc.tree.children  # each read of .children makes new wrappers
+    contexts = doc.block_sections
+    for node in doc.blocks:
         if node.name == "heading" and node.meta.get("level", 9) <= 2:
             start, end = doc.node_range(node)
             end = min(end, len(text))
@@ -518,6 +525,7 @@ def load_markdown(source: SourceFile) -> MarkdownDocument:
             if heading.level == 1:
                 doc.titles.append(heading)
                 current = None
+                contexts.append(None)
                 continue
             current = Section(heading, end, len(text), 0)
             doc.sections.append(current)
@@ -525,6 +533,7 @@ def load_markdown(source: SourceFile) -> MarkdownDocument:
             current.nodes.append(node)
         else:
             doc.preamble_nodes.append(node)
+        contexts.append(current.name if current is not None else None)
     for section in doc.sections:
         section.words = doc.words_between(section.body_start, section.body_end, section.nodes)
     return doc

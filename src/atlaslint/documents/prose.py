@@ -147,15 +147,7 @@ def markdown_segments(doc: MarkdownDocument, focus: Sequence[int] | None = None)
     if not doc.ok:
         return []
     walk = _ProseWalk(doc, focus)
-    names = {section.heading.start: section.name for section in doc.sections}
-    section: str | None = None
-    for node in doc.tree.children:
-        if node.name == "heading":
-            level = node.meta.get("level", 9)
-            if level == 1:
-                section = None
-            elif level == 2:
-                section = names.get(walk.range(node)[0], "")
+    for node, section in zip(doc.blocks, doc.block_sections, strict=True):
         walk.blocks(node, section)
     return walk.out
 
@@ -180,18 +172,8 @@ class _ProseWalk:
         self.bytemap = doc.bytemap
         self.tabless = "\t" not in self.text
 
-    def range(self, node: Any) -> tuple[int, int]:
-        start, end = node.srcmap
-        if self.bytemap.identity:
-            return self.base + start, self.base + end
-        char = self.bytemap.char
-        return self.base + char(start), self.base + char(end)
-
     def blocks(self, node: Any, section: str | None) -> None:
         """The segments of a block: each run of inline children is one."""
-        name = node.name
-        if name in SKIPPED_BLOCKS:
-            return
         focus = self.focus
         if focus is not None:
             srcmap = node.srcmap
@@ -199,6 +181,9 @@ class _ProseWalk:
                 i = bisect.bisect_left(focus, srcmap[0])
                 if i == len(focus) or focus[i] >= srcmap[1]:
                     return  # nothing of interest in this block
+        name = node.name
+        if name in SKIPPED_BLOCKS:
+            return
         context = "heading" if name == "heading" else "prose"
         run: list[Any] | None = None
         for child in node.children:
