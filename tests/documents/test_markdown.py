@@ -126,3 +126,22 @@ def test_depth_bound_finds_the_same_node_as_a_depth_first_walk(lines, limit):
     assert (found is None) == (expected is None)
     if expected is not None:
         assert (found.name, found.srcmap) == (expected.name, expected.srcmap)
+
+
+@given(
+    st.lists(
+        st.sampled_from(["Core", " ", "Mission", "&amp;", "\\*", "*em*", "`x`", "é—", "# ", "\t"]),
+        min_size=1,
+        max_size=6,
+    ),
+    st.sampled_from(["", " ##", "  ", " #"]),
+)
+def test_heading_text_read_from_the_source_is_the_parsers(parts, closing):
+    from atlaslint.documents.markdown import plain_text
+
+    text = f"# Title\n\n## {''.join(parts)}{closing}\n\nBody.\n"
+    doc = _load(text)
+    headings = [n for n in doc.blocks if n.name == "heading" and n.meta["level"] <= 2]
+    expected = [plain_text(n) for n in headings]
+    found = [h.text for h in doc.titles] + [s.heading.text for s in doc.sections]
+    assert found == expected

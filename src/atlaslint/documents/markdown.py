@@ -278,6 +278,21 @@ def plain_text(node: Any) -> str:
     return "".join(parts).strip()
 
 
+def _single_text(doc: MarkdownDocument, node: Any) -> str | None:
+    """:func:`plain_text` of a heading whose only child is one plain text node (nearly
+    every heading), read from the source: a text node without an entity, an escape
+    or a line break is its source text (reading the parser's content builds a
+    dictionary). ``None`` for any other heading."""
+    children = node.children
+    if len(children) != 1 or children[0].name != "text":
+        return None
+    start, end = doc.node_range(children[0])
+    piece = (doc.source.text or "")[start:end]
+    if "&" in piece or "\\" in piece or "\n" in piece:
+        return None
+    return piece.strip()
+
+
 def _front_matter(source: SourceFile) -> tuple[int, Diagnostic | None]:
     """Skip YAML front matter; an unterminated one is a syntax error."""
     text = source.text or ""
@@ -511,15 +526,18 @@ def load_markdown(source: SourceFile) -> MarkdownDocument:
     current: Section | None = None
     doc.blocks = doc.tree.children  # each read of .children makes new wrappers
     contexts = doc.block_sections
+    tabless = "\t" not in body
     for node in doc.blocks:
-        if node.name == "heading" and node.meta.get("level", 9) <= 2:
+        level = node.meta.get("level", 9) if node.name == "heading" else 9
+        if level <= 2:
             start, end = doc.node_range(node)
             end = min(end, len(text))
             while end > start and text[end - 1] == "\n":
                 end -= 1
-            heading = Heading(
-                node.meta["level"], plain_text(node), source.index.span(start, end), start, end
-            )
+            heading_text = _single_text(doc, node) if tabless else None
+            if heading_text is None:
+                heading_text = plain_text(node)
+            heading = Heading(level, heading_text, source.index.span(start, end), start, end)
             if current is not None:
                 current.body_end = start
             if heading.level == 1:
