@@ -256,3 +256,50 @@ def test_text_nodes_read_from_the_source_equal_the_parser_content(pieces):
             if run.exact:
                 written = source[run.src_start : run.src_end].replace("\n", " ")
                 assert segment.text[run.text_start : run.text_end] == written
+
+
+def _every_field_value(data, globs):
+    """The reference: every string leaf, in document order, whose path matches a glob."""
+    import fnmatch as fnmatch_module
+
+    found = []
+
+    def walk(node, path):
+        if isinstance(node, str):
+            parts = [str(p) for p in path]
+            for glob in globs:
+                pattern = glob.split("/")
+                if len(pattern) == len(parts) and all(
+                    fnmatch_module.fnmatchcase(a, b) for a, b in zip(parts, pattern, strict=True)
+                ):
+                    found.append((path, node))
+                    return
+            return
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, child in items:
+            if isinstance(child, (dict, list, str)):
+                walk(child, (*path, key))
+
+    walk(data, ())
+    return found
+
+
+_KEYS = st.sampled_from(["a", "b", "level", "levels", "name", "x1"])
+_DATA = st.recursive(
+    st.sampled_from(["v", "w"]),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(_KEYS, inner, max_size=3)),
+    max_leaves=12,
+)
+_GLOBS = st.lists(
+    st.sampled_from(["a", "a/*", "*/name", "level*/*/name", "b/?", "*", "*/*/*", "a/b", "x1/*"]),
+    min_size=1,
+    max_size=4,
+)
+
+
+@given(_DATA, _GLOBS)
+def test_field_globs_find_exactly_the_matching_values_in_order(data, globs) -> None:
+    from atlaslint.documents.prose import _compiled_fields, _field_values
+
+    found = list(_field_values(data, _compiled_fields(tuple(globs))))
+    assert found == _every_field_value(data, globs)

@@ -447,22 +447,56 @@ def yaml_segments(
     return out
 
 
-Glob = tuple[Any, ...]
-"""A field glob split at '/': each part a literal key or a compiled pattern's match."""
+class _FieldTrie:
+    """Field globs (``a/*/b``) merged by their leading parts: a key is looked up
+    among the literal parts and ``*``, and tested against the other patterns only,
+    instead of every glob being tested against every key."""
+
+    __slots__ = ("deeper", "ends", "literals", "patterns", "star")
+
+    def __init__(self, globs: list[tuple[str, ...]]) -> None:
+        self.ends = any(not glob for glob in globs)
+        literals: dict[str, list[tuple[str, ...]]] = {}
+        patterns: dict[str, list[tuple[str, ...]]] = {}
+        star: list[tuple[str, ...]] = []
+        for glob in globs:
+            if not glob:
+                continue
+            first, rest = glob[0], glob[1:]
+            if first == "*":
+                star.append(rest)
+            elif _is_glob(first):
+                patterns.setdefault(first, []).append(rest)
+            else:
+                literals.setdefault(first, []).append(rest)
+        self.literals = {key: _FieldTrie(rests) for key, rests in literals.items()}
+        self.patterns = [
+            (re.compile(fnmatch.translate(part)).match, _FieldTrie(rests))
+            for part, rests in patterns.items()
+        ]
+        self.star = _FieldTrie(star) if star else None
+        self.deeper = bool(self.literals or self.patterns or self.star)
+
+    def step(self, name: str) -> list[_FieldTrie]:
+        """The tries for what follows a key called ``name``."""
+        found = []
+        literal = self.literals.get(name)
+        if literal is not None:
+            found.append(literal)
+        if self.star is not None:
+            found.append(self.star)
+        for match, following in self.patterns:
+            if match(name) is not None:
+                found.append(following)
+        return found
 
 
 @functools.cache
-def _compiled_fields(fields: tuple[str, ...]) -> tuple[Glob, ...]:
-    return tuple(
-        tuple(
-            re.compile(fnmatch.translate(part)).match if _is_glob(part) else part
-            for part in field_glob.split("/")
-        )
-        for field_glob in fields
-    )
+def _compiled_fields(fields: tuple[str, ...]) -> _FieldTrie:
+    return _FieldTrie([tuple(field_glob.split("/")) for field_glob in fields])
 
 
-def _field_values(data: Any, globs: tuple[Glob, ...]) -> Iterator[tuple[Path_, str]]:
+def _field_values(data: Any, fields: _FieldTrie) -> Iterator[tuple[Path_, str]]:
     """The string values at paths the globs match, in document order.
 
     The walk follows the globs into the data instead of testing every path of the
@@ -470,10 +504,10 @@ def _field_values(data: Any, globs: tuple[Glob, ...]) -> Iterator[tuple[Path_, s
     Mappings and sequences keep the order of the file, so the values come out in
     the order they are written, as the positions map holds them.
     """
-    stack: list[tuple[Any, Path_, tuple[Glob, ...] | None]] = [(data, (), globs)]
+    stack: list[tuple[Any, Path_, tuple[_FieldTrie, ...] | None]] = [(data, (), (fields,))]
     while stack:
-        node, path, pending = stack.pop()
-        if pending is None:  # a string value on a prose path
+        node, path, tries = stack.pop()
+        if tries is None:  # a string value on a prose path
             yield path, node
             continue
         if isinstance(node, dict):
@@ -482,21 +516,20 @@ def _field_values(data: Any, globs: tuple[Glob, ...]) -> Iterator[tuple[Path_, s
             items = enumerate(node)
         else:
             continue
-        children: list[tuple[Any, Path_, tuple[Glob, ...] | None]] = []
+        children: list[tuple[Any, Path_, tuple[_FieldTrie, ...] | None]] = []
         for key, child in items:
             name = str(key)
-            rest = [
-                glob[1:]
-                for glob in pending
-                if (glob[0] == name if isinstance(glob[0], str) else glob[0](name) is not None)
-            ]
-            if not rest:
+            if len(tries) == 1:
+                following = tries[0].step(name)
+            else:
+                following = [after for trie in tries for after in trie.step(name)]
+            if not following:
                 continue
             if isinstance(child, str):
-                if any(not glob for glob in rest):
+                if any(after.ends for after in following):
                     children.append((child, (*path, key), None))
                 continue
-            deeper = tuple(glob for glob in rest if glob)
+            deeper = tuple(after for after in following if after.deeper)
             if deeper:
                 children.append((child, (*path, key), deeper))
         stack.extend(reversed(children))
