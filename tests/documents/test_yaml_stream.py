@@ -108,3 +108,15 @@ def test_too_many_values_is_refused_at_the_same_value_both_ways(monkeypatch) -> 
     (problem,) = one_pass[2]
     assert problem[0] == "syntax/yaml" and "over 200,000 values" in problem[2]
     assert problem[1].column == 5 + 3 * 199_997  # value 200,001 (with the map, key, list)
+
+
+def test_without_the_c_parser_the_pure_parser_gives_the_same(monkeypatch) -> None:
+    """ruamel.yaml.clib missing (no wheel for the platform): the same values, positions
+    and findings from ruamel's pure-Python parser."""
+    import sys
+
+    text = "title: Café — x\nlist:\n  - a\n  - !!python/object x\nmap: {k: [1, 2]}\n# end\n"
+    with_c = snapshot(text)
+    monkeypatch.setitem(sys.modules, "_ruamel_yaml", None)  # import fails
+    assert snapshot(text) == with_c
+    assert with_c[2][0][0] == "syntax/yaml-tag"

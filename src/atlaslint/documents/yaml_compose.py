@@ -72,7 +72,7 @@ class Node:
     pending_key: Node | None = field(default=None, repr=False)
 
 
-def _events(text: str) -> Iterator[Any]:
+def parser_events(text: str) -> Iterator[Any]:
     """The parser's events for ``text``: libyaml through ruamel.yaml.clib when it is
     installed (the common case), else ruamel.yaml's pure-Python parser."""
     try:
@@ -111,7 +111,7 @@ def _implicit() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
     return table
 
 
-def _scalar_tag(event: Any) -> str:
+def scalar_tag(event: Any) -> str:
     tag = event.tag
     if tag is not None and tag != "!":
         return str(tag)
@@ -151,13 +151,13 @@ def compose(text: str) -> Node | None:
             parent.value.append((parent.pending_key, node))
             parent.pending_key = None
 
-    for event in _events(text):
+    for event in parser_events(text):
         kind = type(event)
         if kind is ev.ScalarEvent:
             expanded += 1
             node = Node(
                 "scalar",
-                _scalar_tag(event),
+                scalar_tag(event),
                 event.value,
                 event.start_mark.index,
                 event.end_mark.index,

@@ -19,8 +19,8 @@ from atlaslint.documents.data import MAX_DEPTH, Path_
 from atlaslint.documents.yaml_compose import (
     MAX_NODES,
     STD,
-    _events,
-    _scalar_tag,
+    parser_events,
+    scalar_tag,
     second_document,
     too_deep,
     too_many_values,
@@ -31,8 +31,8 @@ _SEQ, _MAP, _STR = STD + "seq", STD + "map", STD + "str"
 
 
 class _Frame:
-    """An open mapping or sequence: its value, where it is, and the key waiting for
-    its value (a mapping's); ``last`` is where its last value was placed."""
+    """An open mapping or sequence: its value, where it is, the key waiting for its
+    value (a mapping's), and where its last value ends."""
 
     __slots__ = ("block", "container", "is_map", "key", "key_range", "last", "own_key", "path")
     __slots__ += ("placed", "problem", "start", "tag")
@@ -99,7 +99,7 @@ def stream_load(
         parser = CParser(text)
         next_event, dispose = parser.get_event, parser.dispose
     except ImportError:  # no C extension: ruamel's pure parser
-        next_event, dispose = iter(_events(text)).__next__, lambda: None
+        next_event, dispose = iter(parser_events(text)).__next__, lambda: None
     stream_end = ev.StreamEndEvent
     try:
         while True:
@@ -133,7 +133,7 @@ def stream_load(
                         path, key_range = (*parent.path, key), parent.key_range
                     else:
                         path, key_range = (*parent.path, len(parent.container)), None
-                tag = _scalar_tag(event)
+                tag = scalar_tag(event)
                 if path not in positions:
                     store(positions, path, (start, end, key_range, event.style))
                 if tag not in SAFE_TAGS:
