@@ -116,7 +116,13 @@ def test_without_the_c_parser_the_pure_parser_gives_the_same(monkeypatch) -> Non
     import sys
 
     text = "title: Café — x\nlist:\n  - a\n  - !!python/object x\nmap: {k: [1, 2]}\n# end\n"
-    with_c = snapshot(text)
+
+    def plain(found: tuple) -> tuple:  # the pure parser calls a plain style None, C ''
+        data, positions, problems, suppressions = found
+        positions = [(*rest, style or None) for *rest, style in positions]
+        return data, positions, problems, suppressions
+
+    with_c = plain(snapshot(text))
     monkeypatch.setitem(sys.modules, "_ruamel_yaml", None)  # import fails
-    assert snapshot(text) == with_c
+    assert plain(snapshot(text)) == with_c
     assert with_c[2][0][0] == "syntax/yaml-tag"
