@@ -122,10 +122,33 @@ def summarise(name: str, samples: list[Sample], profiles: int) -> dict:
     }
 
 
+CALIBRATION = (
+    "import time\n"
+    "started = time.process_time()\n"
+    "total = 0\n"
+    "for i in range(300_000):\n"
+    "    total += len(str(i * 7))\n"
+    "print(time.process_time() - started)\n"
+)
+"""A fixed piece of pure Python: its CPU time says how fast the machine is right now.
+On a shared virtual machine that changes by a factor of three within minutes, so
+runs are comparable only when their calibrations are alike."""
+
+
+def calibrate(env: dict[str, str]) -> float:
+    """Seconds of CPU the :data:`CALIBRATION` loop takes now (the best of three)."""
+    times = []
+    for _ in range(3):
+        sample = run([sys.executable, "-c", CALIBRATION], HERE, env)
+        times.append(float(sample.stdout.decode().strip()))
+    return round(min(times), 4)
+
+
 def bench_size(size: int, scenarios: list[str], repeat: int, env: dict[str, str]) -> dict:
     root = generate(size)
     atlas = Atlas(root)
-    print(f"\n{size} profiles ({root}):", flush=True)
+    before = calibrate(env)
+    print(f"\n{size} profiles ({root}); a fixed loop takes {1000 * before:.0f} ms:", flush=True)
     rows = []
     try:
         run([*atlaslint_command(), "--version"], root, env)  # write bytecode caches
@@ -147,7 +170,14 @@ def bench_size(size: int, scenarios: list[str], repeat: int, env: dict[str, str]
             print(format_row(row), flush=True)
     finally:
         atlas.restore()
-    return {"profiles": atlas.profiles, "root": str(root), "scenarios": rows}
+    after = calibrate(env)
+    print(f"  (the fixed loop took {1000 * after:.0f} ms after these runs)", flush=True)
+    return {
+        "profiles": atlas.profiles,
+        "root": str(root),
+        "calibration_s": [before, after],
+        "scenarios": rows,
+    }
 
 
 def format_row(row: dict) -> str:

@@ -52,3 +52,5 @@ def test_a_quick_run_writes_comparable_results(tmp_path: Path, monkeypatch) -> N
     assert rows["changed-one"]["files"] == 2
     assert all(row["exit_codes"] in ([0], [1]) for row in rows.values())
     assert result["startup"]["importtime_atlaslint_cli_us"] > 0
+    before, after = result["sizes"]["6"]["calibration_s"]  # the machine's speed, both ends
+    assert 0 < before < 10 and 0 < after < 10
