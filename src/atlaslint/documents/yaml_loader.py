@@ -270,21 +270,8 @@ def load_yaml(source: SourceFile) -> DataDocument:
     from ruamel.yaml.reader import ReaderError
 
     index = source.index
-    from atlaslint.documents.yaml_stream import GiveUp, stream_load
-
     try:
-        try:
-            found, data, positions, problems = stream_load(text, index, source.path)
-        except GiveUp:  # anchors, aliases, complex or duplicate keys: the general way
-            node = compose(text)
-        else:
-            if not found:
-                node = None
-            else:
-                doc.data, doc.positions = data, positions
-                doc.problems.extend(problems)
-                doc.suppressions = _suppressions(text, doc.suppression_refs)
-                return doc
+        found = _load_values(doc, text)
     except ComposeError as exc:
         doc.problems.append(
             Diagnostic(
@@ -331,27 +318,45 @@ def load_yaml(source: SourceFile) -> DataDocument:
             )
         )
         return doc
-    if node is None:
+    if not found:
         doc.problems.append(
             Diagnostic(
                 source.path, Span.point(1, 1), "syntax/empty", Severity.ERROR, "document is empty"
             )
         )
         return doc
-    builder = _Builder(doc)
-    try:
-        doc.data = builder.build(node, ())
-    except (_TooLarge, RecursionError):
-        doc.data = None
-        doc.positions.clear()
-        doc.problems.append(
-            Diagnostic(
-                source.path,
-                Span.point(1, 1),
-                "syntax/yaml",
-                Severity.ERROR,
-                f"document expands to over {MAX_NODES:,} nodes (an alias bomb?); refused",
-            )
-        )
     doc.suppressions = _suppressions(text, doc.suppression_refs)
     return doc
+
+
+def _load_values(doc: DataDocument, text: str) -> bool:
+    """Fill ``doc``'s data, positions and value findings: in one pass where the
+    document allows (:mod:`yaml_stream`), else by composing and building. False for
+    a stream without a document; the parser's and the bounds' errors propagate."""
+    from atlaslint.documents.yaml_stream import GiveUp, stream_load  # it imports this module
+
+    try:
+        found, data, positions, problems = stream_load(text, doc.source.index, doc.path)
+    except GiveUp:  # anchors, aliases, complex or duplicate keys: the general way
+        node = compose(text)
+        if node is None:
+            return False
+        try:
+            doc.data = _Builder(doc).build(node, ())
+        except (_TooLarge, RecursionError):
+            doc.data = None
+            doc.positions.clear()
+            doc.problems.append(
+                Diagnostic(
+                    doc.path,
+                    Span.point(1, 1),
+                    "syntax/yaml",
+                    Severity.ERROR,
+                    f"document expands to over {MAX_NODES:,} nodes (an alias bomb?); refused",
+                )
+            )
+        return True
+    if found:
+        doc.data, doc.positions = data, positions
+        doc.problems.extend(problems)
+    return found

@@ -37,19 +37,21 @@ class _Frame:
     __slots__ = ("block", "container", "is_map", "key", "key_range", "last", "own_key", "path")
     __slots__ += ("placed", "problem", "start", "tag")
 
-    def __init__(self, is_map: bool, path: Path_, start: int, placed: bool, block: bool) -> None:
+    def __init__(
+        self, is_map: bool, path: Path_, start: int, own_key: tuple[int, int] | None, tag: str
+    ) -> None:
         self.is_map = is_map
         self.container: Any = {} if is_map else []
         self.path = path
         self.start = start
-        self.placed = placed  # its position is the one recorded for its path
-        self.block = block
+        self.own_key = own_key  # where its own key is
+        self.tag = tag
+        self.placed = True  # its position is the one recorded for its path
+        self.block = True  # a block collection, not [...] or {...}
         self.key: str | None = None
         self.key_range: tuple[int, int] | None = None  # of the key waiting for a value
-        self.own_key: tuple[int, int] | None = None  # where its own key is
         self.last = -1  # where its last value ends
         self.problem: int | None = None
-        self.tag = ""
 
 
 class GiveUp(Exception):
@@ -116,37 +118,21 @@ def stream_load(
                 start, end = event.start_mark.index, event.end_mark.index
                 if text[end - 1 : end] in ("\n", " "):
                     end = trimmed(start, end)
-                if not frames:
-                    path: Path_ = ()
-                    key_range = None
-                    parent = None
-                else:
-                    parent = frames[-1]
-                    if parent.is_map:
-                        key = parent.key
-                        if key is None:  # this scalar is a key
-                            key = event.value
-                            if key in parent.container:
-                                raise GiveUp  # a duplicate key
-                            parent.key, parent.key_range = key, (start, end)
-                            continue
-                        path, key_range = (*parent.path, key), parent.key_range
-                    else:
-                        path, key_range = (*parent.path, len(parent.container)), None
+                parent = frames[-1] if frames else None
+                if parent is not None and parent.is_map and parent.key is None:
+                    key = event.value  # this scalar is a key
+                    if key in parent.container:
+                        raise GiveUp  # a duplicate key
+                    parent.key, parent.key_range = key, (start, end)
+                    continue
+                path, key_range = _place(parent)
                 tag = scalar_tag(event)
                 if path not in positions:
                     store(positions, path, (start, end, key_range, event.style))
                 if tag not in SAFE_TAGS:
                     problems.append(tag_problem(tag, start, end))
-                value = event.value if tag == _STR else scalar(tag, event.value)
-                if parent is None:
-                    root.append(value)
-                elif parent.is_map:
-                    parent.container[parent.key] = value
-                    parent.key = None
-                    parent.last = end
-                else:
-                    parent.container.append(value)
+                _attach(parent, root, event.value if tag == _STR else scalar(tag, event.value))
+                if parent is not None:
                     parent.last = end
                 continue
             elif kind is map_start or kind is seq_start:
@@ -167,9 +153,8 @@ def stream_load(
                 placed = path not in positions
                 if placed:
                     store(positions, path, (start, start, key_range, None))  # ends at its end
-                frame = _Frame(is_map, path, start, placed, not event.flow_style)
-                frame.own_key = key_range
-                frame.tag = str(tag)
+                frame = _Frame(is_map, path, start, key_range, str(tag))
+                frame.placed, frame.block = placed, not event.flow_style
                 if frame.tag not in SAFE_TAGS:
                     frame.problem = len(problems)
                     problems.append(None)  # its span is known at its end
