@@ -43,8 +43,8 @@ of fewer units (at most 250 characters, 4 columns each) cannot pass
 :data:`MAX_PREFIX_COLUMNS`, so a text without such a line needs no closer look.
 (It starts with a literal newline, which ``re`` finds fast.)"""
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
-_DELIMITERS = {str: "*_~[", bytes: (b"*", b"_", b"~", b"[")}
-"""Emphasis and link openers, as characters and as bytes."""
+_DELIMITERS = (b"*", b"_", b"~", b"[")
+"""Emphasis and link openers (counted in bytes: faster than counting characters)."""
 MAX_PREFIX_COLUMNS = 1000
 """Widest run of indentation and container markers (``>``, ``-``, ``1.``) at a line
 start: each nesting level of lists and quotes needs at least one column of it."""
@@ -429,9 +429,7 @@ def _nesting_problem(source: SourceFile, span: Span) -> Diagnostic:
     )
 
 
-def _too_nested(
-    source: SourceFile, body: str, offset: int, utf8: bytes | None = None
-) -> Diagnostic | None:
+def _too_nested(source: SourceFile, body: str, offset: int, utf8: bytes) -> Diagnostic | None:
     """Refuse, before parsing, text whose nesting would crash or stall the parser."""
     at = _nesting_offset(body, utf8)
     if at is None:
@@ -441,7 +439,7 @@ def _too_nested(
 
 def _nesting_offset(body: str, utf8: bytes | None = None) -> int | None:
     """Where ``body`` passes a cheap bound on its nesting, or ``None`` (``utf8``: its
-    bytes, when at hand; counting bytes is faster than counting characters).
+    UTF-8 bytes, when already made).
 
     markdown-it-pyrs builds and frees its tree recursively (a few tens of
     thousands of levels overflow the stack: a crash, not an exception) and slows
@@ -453,8 +451,9 @@ def _nesting_offset(body: str, utf8: bytes | None = None) -> int | None:
             prefix = match.group()
             if len(prefix) + 3 * prefix.count("\t") > MAX_PREFIX_COLUMNS:
                 return min(match.start() + MAX_PREFIX_COLUMNS, match.end() - 1)
-    counted = utf8 if utf8 is not None else body
-    if sum(counted.count(c) for c in _DELIMITERS[type(counted)]) <= MAX_DELIMITERS:
+    if utf8 is None:
+        utf8 = body.encode("utf-8", "surrogatepass")
+    if sum(utf8.count(c) for c in _DELIMITERS) <= MAX_DELIMITERS:
         return None  # no paragraph can hold more than the whole text
     bounds = [0, *(m.end() for m in _BLANK_LINE.finditer(body)), len(body)]
     for start, end in itertools.pairwise(bounds):

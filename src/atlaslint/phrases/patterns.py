@@ -704,8 +704,9 @@ def find_template(
 ) -> list[tuple[int, int]]:
     """Spans of one template in ``target`` (the text or its lower-cased copy).
 
-    The result equals ``[m.span() for m in pattern.finditer(target)]``:
-    nothing at once when a required word is missing; otherwise every start
+    The result equals ``[m.span() for m in pattern.finditer(target)]`` (a
+    caller that wants it cheap asks :func:`plan_viable` first: with a required
+    word missing nothing can match): every start
     position where the template matches inside a window around an anchor
     occurrence (every whole-text match lies inside the window of an anchor
     it contains), each re-matched on the whole text so quantifiers are as
@@ -713,8 +714,6 @@ def find_template(
     ``finditer`` drops them.
     """
     vocab = index.vocabulary
-    if not plan_viable(plan, vocab):
-        return []
     if not plan.anchors or index.lowered is None:
         return [m.span() for m in pattern.finditer(target)]
     starts: set[int] = set()
