@@ -308,25 +308,18 @@ def load_yaml(source: SourceFile) -> DataDocument:
         )
         return doc
     except (YAMLError, RecursionError, ValueError) as exc:
-        doc.problems.append(
-            Diagnostic(
-                source.path,
-                Span.point(1, 1),
-                "syntax/yaml",
-                Severity.ERROR,
-                f"invalid YAML: {exc}",
-            )
-        )
+        doc.problems.append(_at_start(doc, "syntax/yaml", f"invalid YAML: {exc}"))
         return doc
     if not found:
-        doc.problems.append(
-            Diagnostic(
-                source.path, Span.point(1, 1), "syntax/empty", Severity.ERROR, "document is empty"
-            )
-        )
+        doc.problems.append(_at_start(doc, "syntax/empty", "document is empty"))
         return doc
     doc.suppressions = _suppressions(text, doc.suppression_refs)
     return doc
+
+
+def _at_start(doc: DataDocument, rule: str, message: str) -> Diagnostic:
+    """An error about the whole file, at its first character."""
+    return Diagnostic(doc.path, Span.point(1, 1), rule, Severity.ERROR, message)
 
 
 def _load_values(doc: DataDocument, text: str) -> bool:
@@ -346,15 +339,8 @@ def _load_values(doc: DataDocument, text: str) -> bool:
         except (_TooLarge, RecursionError):
             doc.data = None
             doc.positions.clear()
-            doc.problems.append(
-                Diagnostic(
-                    doc.path,
-                    Span.point(1, 1),
-                    "syntax/yaml",
-                    Severity.ERROR,
-                    f"document expands to over {MAX_NODES:,} nodes (an alias bomb?); refused",
-                )
-            )
+            message = f"document expands to over {MAX_NODES:,} nodes (an alias bomb?); refused"
+            doc.problems.append(_at_start(doc, "syntax/yaml", message))
         return True
     if found:
         doc.data, doc.positions = data, positions
