@@ -39,7 +39,7 @@ import pickle
 import stat as stat_module
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from atlaslint import __version__
 from atlaslint.diagnostics import Diagnostic
@@ -313,7 +313,17 @@ def _prepare(folder: Path) -> bool:
 class _SafeUnpickler(pickle.Unpickler):
     """Builds atlaslint's data classes and enums and plain values, nothing else."""
 
+    _allowed: ClassVar[dict[tuple[str, str], Any]] = {}
+    """Names already allowed: every entry names the same few classes, and the checks
+    below cost more than the rest of loading a small entry."""
+
     def find_class(self, module: str, name: str) -> Any:
+        found = self._allowed.get((module, name))
+        if found is None:
+            found = self._allowed[module, name] = self._allow(module, name)
+        return found
+
+    def _allow(self, module: str, name: str) -> Any:
         if module == "builtins" and name in _SAFE_BUILTINS:
             return super().find_class(module, name)
         if module == "pathlib" and name in ("PosixPath", "WindowsPath", "PurePosixPath"):

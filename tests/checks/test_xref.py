@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from tests.conftest import edit, find
 
 
@@ -101,3 +104,29 @@ def test_guesses_made_during_the_run_serve_only_the_slugs_they_were_made_for() -
     sink = Sink()
     check_xref(entries, sink, guesses=stale)
     assert [(d.rule, d.suggestion) for d in sink.items] == [("xref/unknown-slug", "pilot")]
+
+
+@settings(max_examples=300)
+@given(
+    slugs=st.sets(st.text("abcde-", min_size=1, max_size=24), min_size=1, max_size=40),
+    change=st.tuples(st.integers(0, 40), st.integers(0, 30), st.text("abcde-", max_size=6)),
+    prefilter=st.booleans(),
+)
+def test_a_guess_is_the_one_difflib_gives_over_every_slug(
+    slugs: set[str], change: tuple[int, int, str], prefilter: bool
+) -> None:
+    """Only slugs of a length that could match are compared, with or without the
+    rapidfuzz prefilter; the answer is difflib's over all of them. The value is a
+    slug with a part replaced, so that it is often near one, sometimes several."""
+    import difflib
+
+    from atlaslint.checks.xref import Guesser
+
+    which, at, inserted = change
+    near = sorted(slugs)[which % len(slugs)]
+    value = near[:at] + inserted + near[at + len(inserted) // 2 :] or "a"
+    guesser = Guesser(slugs)
+    if prefilter:
+        guesser.compared = Guesser.PREFILTER_FROM  # rapidfuzz from the first value
+    expected = difflib.get_close_matches(value, sorted(slugs), n=1, cutoff=0.8)
+    assert guesser(value) == (expected[0] if expected else None)

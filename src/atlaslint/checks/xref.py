@@ -84,6 +84,10 @@ class Guesser:
     def __init__(self, slugs: set[str]) -> None:
         self.slug_set = frozenset(slugs)
         self.slugs = sorted(slugs)
+        self.by_length: dict[int, list[str]] = defaultdict(list)
+        """The slugs of each length, each list sorted."""
+        for slug in self.slugs:
+            self.by_length[len(slug)].append(slug)
         self.known: dict[str, str | None] = {}
         self.compared = 0
 
@@ -122,7 +126,7 @@ class Guesser:
         self.known.update(zip(todo, found, strict=True))
 
     def _closest(self, value: str) -> str | None:
-        candidates = self.slugs
+        candidates = self._of_near_length(len(value))
         self.compared += len(candidates)
         if self.compared > self.PREFILTER_FROM:
             try:
@@ -136,6 +140,22 @@ class Guesser:
                 candidates = sorted(choice for choice, _, _ in found)
         guess = difflib.get_close_matches(value, candidates, n=1, cutoff=0.8)
         return guess[0] if guess else None
+
+    def _of_near_length(self, length: int) -> list[str]:
+        """The slugs whose length allows a match with a value of ``length``.
+
+        Both ratios are at most 2·min(a, b)/(a + b) for lengths a and b (difflib's
+        ``real_quick_ratio``), so a slug passing rapidfuzz's cut (79.5%) has
+        159·(a + b) ≤ 400·min(a, b): from 159/241 to 241/159 of the value's
+        length. Most slugs of an atlas fall outside that range for any one
+        value, and are never compared (difflib would reject them anyway).
+        """
+        shortest = -(-159 * length // 241)
+        longest = 241 * length // 159
+        lengths: Iterable[int] = range(shortest, longest + 1)
+        if longest - shortest >= len(self.by_length):  # a very long value: fewer keys
+            lengths = [n for n in self.by_length if shortest <= n <= longest]
+        return [slug for n in lengths for slug in self.by_length.get(n, ())]
 
 
 _shared: Guesser | None = None
