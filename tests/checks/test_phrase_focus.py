@@ -24,7 +24,9 @@ from atlaslint.settings import Settings
 SETTINGS = Settings()
 
 TERMS = ["chairman", "foreman", "the elderly", "his or her", "very", "delve", "policemen"]
+TERMS += ["when it comes to", "third world"]  # two words no common word stands in for
 FILLER = ["the", "man", "chair", "fore", "or", "her", "x", "a1", "Ä", "—", "'", ".", "|", "\t"]
+FILLER += ["when", "comes", "third", "world"]
 SPACING = [" ", " ", " ", "\n", "\n\n", "\n- ", "\n> ", "\n# ", "\n## ", "\n1. ", "\n    "]
 SPACING += ["\n| a | b |\n|---|---|\n| ", "\n```\n", "\n<div>\n", "\n\n---\n"]
 MARKUP = ["*", "**", "_", "~~", "[", "]", "`", "<b>", "\\", "&amp;"]
@@ -36,7 +38,8 @@ def broken_term(draw: st.DrawFn) -> str:
     term = draw(st.sampled_from(TERMS))
     cut = draw(st.integers(0, len(term)))
     a, b = term[:cut], term[cut:]
-    way = draw(st.sampled_from(["plain", "*", "**", "_", "~~", "`", "link", "ref", "entity", "\\"]))
+    ways = ["plain", "*", "**", "_", "~~", "`", "link", "ref", "entity", "\\", "line", "quoted"]
+    way = draw(st.sampled_from(ways))
     if way in ("*", "**", "_", "~~"):
         return f"{way}{a}{way}{b}"
     if way == "`":
@@ -49,6 +52,10 @@ def broken_term(draw: st.DrawFn) -> str:
         return f"{a[:-1]}&#{ord(a[-1])};{b}"
     if way == "\\":  # a hard break for a space, an escape elsewhere
         return f"{a}\\\n{b[1:]}" if b.startswith(" ") else f"{a}\\{b}"
+    if way in ("line", "quoted") and " " in term:  # a phrase over two lines
+        spaces = [i for i, char in enumerate(term) if char == " "]
+        at = spaces[cut % len(spaces)]
+        return f"{term[:at]}\n{'> ' if way == 'quoted' else ''}{term[at + 1 :]}"
     return term
 
 
@@ -83,6 +90,7 @@ def test_words_the_source_does_not_spell_are_found() -> None:
         "The *fore*man and more.\n": ("bias/gendered-title", (1, 6, 1, 14)),
         "Ask _the_ elderly.\n": ("bias/age", (1, 6, 1, 18)),
         "Ask the\\\nelderly.\n": ("bias/age", (1, 5, 2, 8)),
+        "When it\ncomes to pay.\n": ("style/banned-phrase", (1, 1, 2, 9)),
     }
     for text, (rule, (line, column, end_line, end_column)) in cases.items():
         found = findings(text, True)

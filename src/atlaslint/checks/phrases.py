@@ -163,6 +163,11 @@ def markdown_focus(doc: MarkdownDocument, settings: Settings) -> list[int] | Non
     so the words of the source, cut the way the prose is cut, hold every word
     of the prose. The anchor words viable in that vocabulary, and the
     :func:`_unspelled` places, are all a phrase rule needs to see.
+
+    A block of prose never spans a blank line, so an anchor word is kept only
+    where its own stretch between two blank lines holds every word of one of
+    its terms: most anchors are common words ("just", "point") whose terms'
+    other words are elsewhere in the file, if at all.
     """
     if doc.bytemap is None:
         return None
@@ -171,16 +176,26 @@ def markdown_focus(doc: MarkdownDocument, settings: Settings) -> list[int] | Non
         # the Kelvin sign lowers to 'k' (lengths change); by a tab, the parser's
         # source maps can lie a few bytes past the text (prose._tab_shifted)
         return None
+    packs = packs_for(settings.rule_packs)
     translated = b" " + raw.translate(VOCAB_TABLE) + b" "
-    words = _viable_words(packs_for(settings.rule_packs), frozenset(translated.split()))
+    words = _viable_words(packs, frozenset(translated.split()))
     if words is None:
         return None
     offsets = _unspelled(raw)
+    viable_in: dict[int, set[bytes]] = {}  # by where a stretch starts
     for word in words:
         needle = b" " + word + b" "
-        position = translated.find(needle)
+        position = translated.find(needle)  # translated[position + 1] is raw[position]
         while position != -1:
-            offsets.append(position)  # translated[position + 1] is raw[position]
+            start = raw.rfind(b"\n\n", 0, position) + 1
+            viable = viable_in.get(start)
+            if viable is None:
+                end = raw.find(b"\n\n", position)
+                stretch = translated[start + 1 : end + 1 if end != -1 else -1]
+                viable = _viable_words(packs, frozenset(stretch.split())) or set()
+                viable_in[start] = viable
+            if word in viable:
+                offsets.append(position)
             position = translated.find(needle, position + 1)
     offsets.sort()
     return offsets
