@@ -14,7 +14,7 @@ from __future__ import annotations
 import fnmatch
 import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from atlaslint.checks.grammar import Prose
 from atlaslint.checks.sink import Sink
@@ -104,11 +104,16 @@ def quoted(text: str, start: int, end: int) -> bool:
     return opened > before.rfind("”") and "”" in after
 
 
-def _viable_words(packs: Sequence[Pack], vocabulary: frozenset[bytes]) -> set[bytes] | None:
-    """Given a file's vocabulary, the anchor words of every term that could match in
-    it (``None``: some pack cannot rule any text out). Only the segments holding
-    one of these are scanned: the same hits as scanning every segment, since a term
-    matches only where all its words are and only next to its anchor."""
+def _viable_words(packs: Sequence[Pack], text_words: Iterable[bytes]) -> set[bytes] | None:
+    """Given a file's words, the anchor words of every term that could match in it
+    (``None``: some pack cannot rule any text out). Only the segments holding one
+    of these are scanned: the same hits as scanning every segment, since a term
+    matches only where all its words are and only next to its anchor.
+
+    The words are kept only if a pack asks about them: a few hundred words, against
+    thousands in a file, so no set of the file's whole vocabulary is built.
+    """
+    vocabulary = _asked_words(packs).intersection(text_words)
     words: set[bytes] = set()
     for pack in packs:
         viable = pack.viable_anchor_words(vocabulary)
@@ -116,6 +121,18 @@ def _viable_words(packs: Sequence[Pack], vocabulary: frozenset[bytes]) -> set[by
             return None
         words |= viable
     return words
+
+
+_ASKED: dict[int, tuple[Sequence[Pack], frozenset[bytes]]] = {}
+
+
+def _asked_words(packs: Sequence[Pack]) -> frozenset[bytes]:
+    """Every word the packs' terms look for (by the identity of the packs, which
+    :func:`packs_for` loads once)."""
+    known = _ASKED.get(id(packs))
+    if known is None or known[0] is not packs:
+        known = _ASKED[id(packs)] = (packs, frozenset().union(*(p.asked_words() for p in packs)))
+    return known[1]
 
 
 _ENTITY = re.compile(rb"&#?[A-Za-z0-9]+;")
@@ -178,7 +195,7 @@ def markdown_focus(doc: MarkdownDocument, settings: Settings) -> list[int] | Non
         return None
     packs = packs_for(settings.rule_packs)
     translated = b" " + raw.translate(VOCAB_TABLE) + b" "
-    words = _viable_words(packs, frozenset(translated.split()))
+    words = _viable_words(packs, translated.split())
     if words is None:
         return None
     offsets = _unspelled(raw)
@@ -192,7 +209,7 @@ def markdown_focus(doc: MarkdownDocument, settings: Settings) -> list[int] | Non
             if viable is None:
                 end = raw.find(b"\n\n", position)
                 stretch = translated[start + 1 : end + 1 if end != -1 else -1]
-                viable = _viable_words(packs, frozenset(stretch.split())) or set()
+                viable = _viable_words(packs, stretch.split()) or set()
                 viable_in[start] = viable
             if word in viable:
                 offsets.append(position)
@@ -206,7 +223,7 @@ def value_focus(settings: Settings) -> Callable[[list[str]], list[int]]:
     hold an anchor word viable in all of them (a value's prose holds no word the
     value does not, so no other value can hold a match)."""
     packs = packs_for(settings.rule_packs)
-    return lambda values: texts_holding(values, lambda vocabulary: _viable_words(packs, vocabulary))
+    return lambda values: texts_holding(values, lambda words: _viable_words(packs, words))
 
 
 def check_files(files: Sequence[Prose], settings: Settings, sink: Sink) -> None:
@@ -222,7 +239,7 @@ def check_files(files: Sequence[Prose], settings: Settings, sink: Sink) -> None:
             and not _in_fields(segment, "phrase-exempt")
         ]
         texts = [segment.text for segment, _ in scoped]
-        chosen = texts_holding(texts, lambda vocabulary: _viable_words(packs, vocabulary))
+        chosen = texts_holding(texts, lambda words: _viable_words(packs, words))
         for segment, scope in (scoped[i] for i in chosen):
             for pack in packs:
                 for rule, hit in pack.scan(segment.text, scope):

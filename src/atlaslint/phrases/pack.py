@@ -349,6 +349,7 @@ class Pack:
     _index: dict[bytes, list[tuple[int, int]]] | None = field(default=None, repr=False)
     _always: list[tuple[int, int]] = field(default_factory=list, repr=False)
     _words: frozenset[bytes] = field(default_factory=frozenset, repr=False)
+    _asked: frozenset[bytes] = field(default_factory=frozenset, repr=False)
 
     def _anchor_index(self) -> dict[bytes, list[tuple[int, int]]]:
         """Anchor word -> (rule, term) for the whole pack, built once."""
@@ -362,8 +363,23 @@ class Pack:
                     index.setdefault(word, []).extend((r, t) for t in terms)
             self._always = always
             self._words = frozenset(index)
+            self._asked = self._words.union(
+                *(
+                    pieces
+                    for rule in self.rules
+                    for plan in rule._state().plans
+                    for alternatives in plan.required
+                    for pieces in alternatives
+                )
+            )
             self._index = index
         return self._index
+
+    def asked_words(self) -> frozenset[bytes]:
+        """Every word :meth:`viable_anchor_words` looks for: its answer for a vocabulary
+        is its answer for the part of it made of these words."""
+        self._anchor_index()
+        return self._asked
 
     def viable_anchor_words(self, vocabulary: frozenset[bytes]) -> set[bytes] | None:
         """The anchor words of the terms that can match in a text with this vocabulary

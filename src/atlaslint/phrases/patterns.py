@@ -643,10 +643,11 @@ def index_text(text: str) -> TextIndex:
 
 
 def texts_holding(
-    texts: Sequence[str], choose: Callable[[frozenset[bytes]], Collection[bytes] | None]
+    texts: Sequence[str], choose: Callable[[list[bytes]], Collection[bytes] | None]
 ) -> list[int]:
     """Indices of the ``texts`` whose vocabulary (:func:`index_text`) holds one of the
-    words ``choose`` picks from the vocabulary of all of them (``None``: every text).
+    words ``choose`` picks from the words of all of them, as a list in text order
+    with repeats (``None``: every text).
 
     A file's prose is many short texts, and indexing each costs more than the
     few scans it saves: here the texts are joined (a newline is no word byte, so
@@ -661,7 +662,7 @@ def texts_holding(
         (t.lower() if "\u212a" in t else t).encode("utf-8", "surrogatepass") for t in texts
     ]  # each text as index_text reads it
     translated = b" " + b"\n".join(encoded).translate(VOCAB_TABLE) + b" "
-    words = choose(frozenset(translated.split()))
+    words = choose(translated.split())
     if words is None:
         return list(range(len(texts)))
     if not words:
