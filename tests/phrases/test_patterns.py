@@ -6,11 +6,12 @@ import re
 import time
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from atlaslint.phrases.patterns import (
     MAX_WILDCARD_WORDS,
+    VOCAB_TABLE,
     SpanSet,
     TemplateError,
     apply_case,
@@ -20,7 +21,9 @@ from atlaslint.phrases.patterns import (
     find_template,
     index_text,
     parse_template,
+    plan_present,
     plan_template,
+    plan_viable,
     template_regex,
     texts_holding,
 )
@@ -298,3 +301,36 @@ def test_texts_holding_sees_the_vocabulary_of_all_texts() -> None:
     seen = []
     texts_holding(["The Chair", "a chair-man"], lambda found: seen.append(found))
     assert seen == [[b"the", b"chair", b"a", b"chair", b"man"]]
+
+
+PRESENT_TEMPLATES = [
+    "when it comes to",
+    "(third-world|third world) country|nation",
+    "elevate|elevates (your|the)? game|craft",
+    "at the end of the day, (it's|it is|we)",
+    "man-hours",
+]
+
+
+STRETCH_WORDS = "when whenever it comes comest to third thirds world country nation game games"
+STRETCH_WORDS += " elevates day days end endless we man manning hours s - \n \n\n"
+
+
+@settings(max_examples=400)  # cheap, and a wrong needle needs a rare stretch to show
+@example("when it comes to", ["whenever", "it", "comes", "to"], 0, -1)  # a longer word
+@example("when it comes to", ["when", "it", "comes", "to"], 0, -2)  # a stretch too short
+@given(
+    st.sampled_from(PRESENT_TEMPLATES),
+    st.lists(st.sampled_from(STRETCH_WORDS.split(" ")), max_size=14),
+    st.integers(0, 40),
+    st.integers(0, 40),
+)
+def test_plan_present_is_plan_viable_for_the_words_of_a_stretch(template, words, a, b) -> None:
+    """Looking for each needle in a stretch of the translated text answers as the set
+    of the stretch's words would, wherever the stretch starts and ends (on a space)."""
+    translated = (" " + " ".join(words) + " ").encode().translate(VOCAB_TABLE)
+    spaces = [i for i, byte in enumerate(translated) if byte == 32]
+    start, end = sorted((spaces[a % len(spaces)], spaces[b % len(spaces)] + 1))
+    plan = plan_template(template)
+    vocabulary = frozenset(translated[start:end].split())
+    assert plan_present(plan, translated, start, end) == plan_viable(plan, vocabulary)

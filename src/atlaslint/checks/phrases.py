@@ -199,19 +199,19 @@ def markdown_focus(doc: MarkdownDocument, settings: Settings) -> list[int] | Non
     if words is None:
         return None
     offsets = _unspelled(raw)
-    viable_in: dict[int, set[bytes]] = {}  # by where a stretch starts
     for word in words:
         needle = b" " + word + b" "
         position = translated.find(needle)  # translated[position + 1] is raw[position]
+        stretch_end = -1
         while position != -1:
-            start = raw.rfind(b"\n\n", 0, position) + 1
-            viable = viable_in.get(start)
-            if viable is None:
+            if position >= stretch_end:  # into the next stretch holding the word
+                start = raw.rfind(b"\n\n", 0, position) + 1
                 end = raw.find(b"\n\n", position)
-                stretch = translated[start + 1 : end + 1 if end != -1 else -1]
-                viable = _viable_words(packs, stretch.split()) or set()
-                viable_in[start] = viable
-            if word in viable:
+                stretch_end = end if end != -1 else len(raw)
+                # raw[start:stretch_end] with a space either side:
+                stop = stretch_end + 2
+                anchors = any(p.anchors_a_term_in(word, translated, start, stop) for p in packs)
+            if anchors:
                 offsets.append(position)
             position = translated.find(needle, position + 1)
     offsets.sort()

@@ -34,6 +34,7 @@ from .patterns import (
     find_template,
     index_text,
     parse_template,
+    plan_present,
     plan_template,
     plan_viable,
     spans_overlapping,
@@ -400,6 +401,14 @@ class Pack:
                     viable.add(word)
                     break
         return viable
+
+    def anchors_a_term_in(self, word: bytes, translated: bytes, start: int, end: int) -> bool:
+        """Does ``word`` anchor a term all of whose words are in ``translated[start:end]``
+        (:data:`VOCAB_TABLE` bytes with a space at either end)?"""
+        for r, t in self._anchor_index().get(word, ()):
+            if plan_present(self.rules[r]._state().plans[t], translated, start, end):
+                return True
+        return False
 
     def scan(self, text: str, scope: str | None = None) -> Iterator[tuple[PhraseRule, Hit]]:
         """Every hit of every rule (optionally only rules applying to ``scope``).

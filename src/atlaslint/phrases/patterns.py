@@ -68,6 +68,7 @@ __all__ = [
     "find_template",
     "index_text",
     "parse_template",
+    "plan_present",
     "plan_template",
     "plan_viable",
     "spans_overlapping",
@@ -497,11 +498,21 @@ class TermPlan:
     choices: tuple[tuple[frozenset[bytes], ...], ...] = field(init=False)
     """The tokens with several alternatives."""
 
+    needles: tuple[tuple[tuple[bytes, ...], ...], ...] = field(init=False)
+    """:attr:`must` and :attr:`choices` as needles: for each required token, each
+    alternative's pieces with a space either side (see :func:`plan_present`)."""
+
     def __post_init__(self) -> None:
         single = [alternatives[0] for alternatives in self.required if len(alternatives) == 1]
         object.__setattr__(self, "must", frozenset().union(*single))
         choices = tuple(alternatives for alternatives in self.required if len(alternatives) > 1)
         object.__setattr__(self, "choices", choices)
+        needles = [((b" " + piece + b" ",),) for piece in sorted(self.must)]
+        needles += [
+            tuple(tuple(b" " + piece + b" " for piece in sorted(pieces)) for pieces in alternatives)
+            for alternatives in choices
+        ]
+        object.__setattr__(self, "needles", tuple(needles))
 
     @property
     def anchor_words(self) -> frozenset[bytes]:
@@ -689,6 +700,20 @@ def plan_viable(plan: TermPlan, vocabulary: frozenset[bytes]) -> bool:
     for alternatives in plan.choices:
         for pieces in alternatives:
             if pieces <= vocabulary:
+                break
+        else:
+            return False
+    return True
+
+
+def plan_present(plan: TermPlan, translated: bytes, start: int, end: int) -> bool:
+    """:func:`plan_viable` for the vocabulary of ``translated[start:end]``, a stretch of
+    :data:`VOCAB_TABLE` bytes with a space at either end, without building it: a
+    word is in that vocabulary if and only if it is found there with a space
+    either side."""
+    for alternatives in plan.needles:
+        for needles in alternatives:
+            if all(translated.find(needle, start, end) != -1 for needle in needles):
                 break
         else:
             return False
