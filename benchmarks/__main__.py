@@ -118,6 +118,7 @@ def summarise(name: str, samples: list[Sample], profiles: int) -> dict:
         "ms_per_profile": round(1000 * wall / profiles, 4) if name != "changed-one" else None,
         "max_rss_mb": round(max(s.max_rss_mb for s in samples), 1),
         "tree_rss_mb": round(max(s.tree_rss_mb for s in samples), 1),
+        "tree_pss_mb": round(max(s.tree_pss_mb for s in samples), 1),
         "exit_codes": sorted({s.exit_code for s in samples}),
     }
 
@@ -185,7 +186,8 @@ def format_row(row: dict) -> str:
     return (
         f"  {row['scenario']:<12} files {row['files']:>6}  wall {row['wall_s']:7.3f} s"
         f"  cpu {row['cpu_s']:7.3f} s  {row['files_per_s']:>9.1f} files/s"
-        f"  {per} ms/profile  peak {row['max_rss_mb']:6.1f} MB (tree {row['tree_rss_mb']:6.1f})"
+        f"  {per} ms/profile  peak {row['max_rss_mb']:6.1f} MB"
+        f" (tree RSS {row['tree_rss_mb']:6.1f}, PSS {row['tree_pss_mb']:6.1f})"
     )
 
 

@@ -2,9 +2,12 @@
 
 CPU and the peak resident set come from ``os.wait4`` (the child's own usage plus
 that of the worker processes it waited for). Since ``ru_maxrss`` is the peak of
-the largest single process, a sampler also adds up the resident memory of the
-child and its direct children every few milliseconds (Linux ``/proc`` only), to
-show what a process pool costs in total.
+the largest single process, a sampler also adds up the memory of the child and
+its direct children every few milliseconds (Linux ``/proc`` only), to show what a
+process pool costs in total: their resident sets (RSS), which count every page a
+forked worker shares with its parent once per process, and their proportional
+sets (PSS), which split each shared page among the processes sharing it, so
+that their sum is the memory the tree really holds.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ class Sample:
     system: float
     max_rss_mb: float
     tree_rss_mb: float
+    tree_pss_mb: float
     exit_code: int
     stdout: bytes
     stderr: bytes
@@ -45,6 +49,18 @@ def _rss_mb(pid: int) -> float:
             return int(handle.read().split()[1]) * _PAGE / 2**20
     except (OSError, IndexError, ValueError):
         return 0.0
+
+
+def _pss_mb(pid: int) -> float:
+    """The process's proportional set size (0 where the kernel does not tell it)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as handle:
+            for line in handle:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) / 1024  # kilobytes
+    except (OSError, IndexError, ValueError):
+        pass
+    return 0.0
 
 
 def _children(pid: int) -> list[int]:
@@ -69,12 +85,13 @@ def _children(pid: int) -> list[int]:
 
 
 class _TreeSampler(threading.Thread):
-    """Peak of the summed RSS of a process and its children while it runs."""
+    """Peaks of the summed RSS and PSS of a process and its children while it runs."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
         self.pid = pid
         self.peak = 0.0
+        self.peak_pss = 0.0
         self.done = threading.Event()
 
     def run(self) -> None:
@@ -86,8 +103,9 @@ class _TreeSampler(threading.Thread):
             if rounds % 4 == 0:  # scanning /proc is the costly part: not every round
                 children = _children(self.pid)
             rounds += 1
-            total = _rss_mb(self.pid) + sum(_rss_mb(c) for c in children)
-            self.peak = max(self.peak, total)
+            tree = [self.pid, *children]
+            self.peak = max(self.peak, sum(_rss_mb(p) for p in tree))
+            self.peak_pss = max(self.peak_pss, sum(_pss_mb(p) for p in tree))
 
 
 def run(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> Sample:
@@ -112,6 +130,7 @@ def run(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> Sample
         system=usage.ru_stime,
         max_rss_mb=max_rss,
         tree_rss_mb=max(sampler.peak, max_rss),
+        tree_pss_mb=sampler.peak_pss,
         exit_code=process.returncode,
         stdout=stdout,
         stderr=stderr,

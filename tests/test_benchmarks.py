@@ -6,6 +6,7 @@ import json
 import sys
 from pathlib import Path
 
+import pytest
 from benchmarks import __main__ as bench
 from benchmarks.corpus import generate, load_templates, sample_folder
 from benchmarks.measure import run
@@ -41,6 +42,23 @@ def test_measure_reports_the_childs_cpu_and_memory(tmp_path: Path) -> None:
     assert sample.max_rss_mb > 60
 
 
+def test_the_tree_s_proportional_memory_counts_a_forked_copy_once(tmp_path: Path) -> None:
+    """A forked worker shares its parent's pages: the summed RSS counts them twice,
+    the summed PSS once."""
+    code = (
+        "import os, time\n"
+        "x = bytearray(b'x' * (80 * 2**20))\n"
+        "if os.fork() == 0:\n    time.sleep(0.8)\n    os._exit(0)\n"
+        "os.wait()\n"
+    )
+    sample = run([sys.executable, "-c", code], tmp_path)
+    assert sample.exit_code == 0
+    if sample.tree_pss_mb == 0:
+        pytest.skip("this kernel does not report PSS (/proc/PID/smaps_rollup)")
+    assert sample.tree_rss_mb > 160  # the buffer, counted in both processes
+    assert 80 < sample.tree_pss_mb < 0.7 * sample.tree_rss_mb
+
+
 def test_a_quick_run_writes_comparable_results(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(bench, "generate", lambda size: generate(size, home=tmp_path / "c"))
     out = tmp_path / "r.json"
@@ -52,5 +70,7 @@ def test_a_quick_run_writes_comparable_results(tmp_path: Path, monkeypatch) -> N
     assert rows["changed-one"]["files"] == 2
     assert all(row["exit_codes"] in ([0], [1]) for row in rows.values())
     assert result["startup"]["importtime_atlaslint_cli_us"] > 0
+    if Path("/proc/self/smaps_rollup").exists():  # Linux 4.14 and later
+        assert all(row["tree_pss_mb"] > 0 for row in rows.values())
     before, after = result["sizes"]["6"]["calibration_s"]  # the machine's speed, both ends
     assert 0 < before < 10 and 0 < after < 10
