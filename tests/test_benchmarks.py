@@ -47,7 +47,8 @@ def test_the_tree_s_proportional_memory_counts_a_forked_copy_once(tmp_path: Path
     the summed PSS once."""
     code = (
         "import os, time\n"
-        "x = bytearray(b'x' * (80 * 2**20))\n"
+        "x = bytearray(80 * 2**20)\n"
+        "x[::4096] = b'x' * len(x[::4096])\n"  # every page touched, no temporary copy
         "if os.fork() == 0:\n    time.sleep(0.8)\n    os._exit(0)\n"
         "os.wait()\n"
     )
@@ -55,7 +56,7 @@ def test_the_tree_s_proportional_memory_counts_a_forked_copy_once(tmp_path: Path
     assert sample.exit_code == 0
     if sample.tree_pss_mb == 0:
         pytest.skip("this kernel does not report PSS (/proc/PID/smaps_rollup)")
-    assert sample.tree_rss_mb > 160  # the buffer, counted in both processes
+    assert sample.tree_rss_mb > 150  # the buffer, counted in both processes
     assert 80 < sample.tree_pss_mb < 0.7 * sample.tree_rss_mb
 
 
