@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from atlaslint.documents.markdown import (
+    _BLOCKS,
     ByteMap,
     _deeper_than,
     count_marked,
@@ -145,3 +146,11 @@ def test_heading_text_read_from_the_source_is_the_parsers(parts, closing):
     expected = [plain_text(n) for n in headings]
     found = [h.text for h in doc.titles] + [s.heading.text for s in doc.sections]
     assert found == expected
+
+
+@given(st.text(alphabet="\n \ta`😀", max_size=40))
+def test_blocks_are_the_text_between_blank_lines(text: str) -> None:
+    """The block pattern (a run of characters as one step) matches what the plain
+    one-character-at-a-time pattern matches."""
+    plain = re.compile(r"(?:[^\n]|\n(?![ \t]*\n))+")
+    assert [m.span() for m in _BLOCKS.finditer(text)] == [m.span() for m in plain.finditer(text)]
