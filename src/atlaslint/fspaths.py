@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import os
-from pathlib import Path
 
 
 def _realpath(path: str) -> str:
@@ -36,12 +35,20 @@ def real_path(path: str | os.PathLike[str]) -> str:
     """The same string as ``os.path.realpath(path)`` (``fsutil.real_path``, as text)."""
     text = os.fspath(path)
     head, tail = os.path.split(text)
-    if not tail or tail in (".", "..") or ".." in Path(head).parts:
+    if not tail or tail in (".", "..") or _has_parent_step(head):
         return _realpath(text)
     folder = head if os.path.isabs(head) else os.path.join(os.getcwd(), head)
     parent = _real_folder(os.path.normpath(folder))
     joined = os.path.join(parent, tail)
     return _realpath(joined) if os.path.islink(joined) else joined
+
+
+def _has_parent_step(path: str) -> bool:
+    """Does ``path`` hold a ``..`` component? (``".." in Path(path).parts``, which
+    builds a path object: a third of the time of :func:`real_path`.)"""
+    if os.altsep:
+        path = path.replace(os.altsep, os.sep)
+    return f"{os.sep}..{os.sep}" in f"{os.sep}{path}{os.sep}"
 
 
 def relative_to(path: str | os.PathLike[str], root: str) -> str | None:

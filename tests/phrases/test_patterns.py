@@ -330,7 +330,8 @@ def test_plan_present_is_plan_viable_for_the_words_of_a_stretch(template, words,
     of the stretch's words would, wherever the stretch starts and ends (on a space)."""
     translated = (" " + " ".join(words) + " ").encode().translate(VOCAB_TABLE)
     spaces = [i for i, byte in enumerate(translated) if byte == 32]
-    start, end = sorted((spaces[a % len(spaces)], spaces[b % len(spaces)] + 1))
+    first, last = sorted((spaces[a % len(spaces)], spaces[b % len(spaces)]))
+    start, end = first, last + 1  # a space at either end
     plan = plan_template(template)
     vocabulary = frozenset(translated[start:end].split())
     assert plan_present(plan, translated, start, end) == plan_viable(plan, vocabulary)
