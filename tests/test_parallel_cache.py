@@ -431,3 +431,20 @@ def test_a_file_hashed_for_the_cache_is_not_read_again_and_is_what_is_checked(
     again = parallel.run_tasks(tasks, settings, store, jobs=1)
     rules = [d.rule for r in again for d in r.diagnostics if "barista" in d.path]
     assert "structure/unknown-section" in rules  # the edit is seen: not cached as old
+
+
+def test_chunks_cover_every_task_in_order_and_shrink_to_a_few_units() -> None:
+    """Guided chunks: all tasks once, in order, the largest first and the last ones
+    small, so that no worker is left with a long chunk when the others are done."""
+    from atlaslint.parallel import MAX_CHUNK, MIN_CHUNK, guided_chunks
+
+    for count in (0, 1, 5, 24, 100, 654, 20_000):
+        for workers in (2, 3, 8):
+            chunks = guided_chunks(count, workers)
+            assert [i for start, end in chunks for i in range(start, end)] == list(range(count))
+            sizes = [end - start for start, end in chunks]
+            assert sizes == sorted(sizes, reverse=True)
+            assert all(MIN_CHUNK <= size <= MAX_CHUNK for size in sizes[:-1])
+            if count >= 4 * workers * MIN_CHUNK:
+                assert sizes[-workers:] == [MIN_CHUNK] * (workers - 1) + [sizes[-1]]
+    assert guided_chunks(654, 2)[0] == (0, MAX_CHUNK)

@@ -24,10 +24,11 @@ from atlaslint.units import Unit, UnitResult
 MIN_PARALLEL = 24
 """Fewer misses than this are checked in-process: forking workers and importing
 the parsers in each costs about as much as checking this many profiles."""
-CHUNKS_PER_WORKER = 6
-"""Chunks handed to each worker: several, so that one slow chunk cannot leave the
-others idle, but few, so that each round trip carries many units."""
 MAX_CHUNK = 64
+"""Most units in one round trip to a worker (about a fifth of a second of work)."""
+MIN_CHUNK = 4
+"""Fewest units in one round trip: the last chunks of a run are this small, so that
+the workers finish within a few units of each other."""
 
 Task = tuple[Unit, str, "Lookup | None"]
 """A unit, CHECK or INDEX, and the cache miss to fill (None: not cached)."""
@@ -82,9 +83,26 @@ def _init_worker(settings: Settings, keying: Keying | None) -> None:
     _worker = (settings, keying)
 
 
-def _work(task: Task) -> Outcome:
+def _work(tasks: list[Task]) -> list[Outcome]:
     assert _worker is not None
-    return _solve(task, *_worker)
+    return [_solve(task, *_worker) for task in tasks]
+
+
+def guided_chunks(count: int, workers: int) -> list[tuple[int, int]]:
+    """``(start, end)`` of the chunks of ``count`` tasks, in order, shrinking as the run
+    goes on (guided scheduling): each is a share of what remains, between
+    :data:`MIN_CHUNK` and :data:`MAX_CHUNK`. Equal chunks would let one worker still
+    check a whole chunk while the others have nothing left; here the last chunks are
+    a few units each, and the first are large enough that round trips are few.
+    """
+    chunks: list[tuple[int, int]] = []
+    start = 0
+    while start < count:
+        size = max(MIN_CHUNK, min(MAX_CHUNK, math.ceil((count - start) / (2 * workers))))
+        end = min(count, start + size)
+        chunks.append((start, end))
+        start = end
+    return chunks
 
 
 def _context() -> Any:
@@ -147,7 +165,6 @@ def _run_pool(
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    chunk = max(1, min(MAX_CHUNK, math.ceil(len(misses) / (workers * CHUNKS_PER_WORKER))))
     done = 0
     try:
         with ProcessPoolExecutor(
@@ -156,9 +173,12 @@ def _run_pool(
             initializer=_init_worker,
             initargs=(settings, keying),
         ) as pool:
-            for outcome in pool.map(_work, misses, chunksize=chunk):
-                done += 1
-                yield outcome
+            chunks = guided_chunks(len(misses), workers)
+            futures = [pool.submit(_work, misses[start:end]) for start, end in chunks]
+            for future in futures:  # in order, whichever finishes first
+                for outcome in future.result():
+                    done += 1
+                    yield outcome
     except (BrokenProcessPool, OSError):
         # A worker died (killed, out of memory) or no process could be started:
         # finish in this process rather than lose the run.
