@@ -175,7 +175,7 @@ def _run_pool(
         ) as pool:
             chunks = guided_chunks(len(misses), workers)
             futures = [pool.submit(_work, misses[start:end]) for start, end in chunks]
-            for future in futures:  # in order, whichever finishes first
+            for future in futures:  # in the order of the tasks, whatever order they end in
                 for outcome in future.result():
                     done += 1
                     yield outcome
