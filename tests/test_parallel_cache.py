@@ -448,3 +448,22 @@ def test_chunks_cover_every_task_in_order_and_shrink_to_a_few_units() -> None:
             if count >= 4 * workers * MIN_CHUNK:
                 assert sizes[-workers:] == [MIN_CHUNK] * (workers - 1) + [sizes[-1]]
     assert guided_chunks(654, 2)[0] == (0, MAX_CHUNK)
+
+
+def test_a_pool_without_fork_sends_whole_chunks_and_gives_the_same_results(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Where workers are spawned (no fork: Windows), they do not inherit the task list:
+    each chunk is sent whole, and the results are those of one process."""
+    import multiprocessing
+
+    from benchmarks.corpus import generate
+
+    root = generate(2 * parallel.MIN_PARALLEL + 2, home=tmp_path)
+    settings = resolve_settings([root])
+    tasks = [(unit, parallel.CHECK) for unit in discover([(str(root), root)], settings).units]
+    alone = parallel.run_tasks(tasks, settings, jobs=1)
+    monkeypatch.setattr(parallel, "_context", lambda: multiprocessing.get_context("spawn"))
+    spawned = parallel.run_tasks(tasks, settings, jobs=2)
+    assert spawned == alone
+    assert sum(len(result.diagnostics) for result in alone) > 0

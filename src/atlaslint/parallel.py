@@ -35,7 +35,7 @@ Task = tuple[Unit, str, "Lookup | None"]
 Outcome = tuple["UnitResult | None", "bytes | None", "Lookup | None"]
 """A result, or (when it is to be cached) the cache entry holding it and its key."""
 
-_worker: tuple[Settings, Keying | None] | None = None
+_worker: tuple[Settings, Keying | None, Sequence[Task] | None] | None = None
 
 
 def cpu_count() -> int:
@@ -78,14 +78,21 @@ def _solve(task: Task, settings: Settings, keying: Keying | None) -> Outcome:
     return None, make_payload(lookup.key, unit, mode, result), lookup
 
 
-def _init_worker(settings: Settings, keying: Keying | None) -> None:
+def _init_worker(settings: Settings, keying: Keying | None, tasks: Sequence[Task] | None) -> None:
     global _worker
-    _worker = (settings, keying)
+    _worker = (settings, keying, tasks)
 
 
-def _work(tasks: list[Task]) -> list[Outcome]:
+def _work(chunk: list[Task] | tuple[int, int]) -> list[Outcome]:
+    """Solve a chunk of tasks: sent whole, or as ``(start, end)`` in the task list a
+    forked worker inherited (nothing to pickle on the way in, so the first chunk
+    reaches the workers at once)."""
     assert _worker is not None
-    return [_solve(task, *_worker) for task in tasks]
+    settings, keying, tasks = _worker
+    if isinstance(chunk, tuple):
+        assert tasks is not None
+        chunk = list(tasks[chunk[0] : chunk[1]])
+    return [_solve(task, settings, keying) for task in chunk]
 
 
 def guided_chunks(count: int, workers: int) -> list[tuple[int, int]]:
@@ -165,16 +172,20 @@ def _run_pool(
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
+    inherited = context.get_start_method() == "fork"  # the workers hold ``misses``
     done = 0
     try:
         with ProcessPoolExecutor(
             max_workers=workers,
             mp_context=context,
             initializer=_init_worker,
-            initargs=(settings, keying),
+            initargs=(settings, keying, misses if inherited else None),
         ) as pool:
             chunks = guided_chunks(len(misses), workers)
-            futures = [pool.submit(_work, misses[start:end]) for start, end in chunks]
+            futures = [
+                pool.submit(_work, (start, end) if inherited else misses[start:end])
+                for start, end in chunks
+            ]
             for future in futures:  # in the order of the tasks, whatever order they end in
                 for outcome in future.result():
                     done += 1
