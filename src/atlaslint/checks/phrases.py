@@ -21,8 +21,7 @@ from atlaslint.checks.sink import Sink
 from atlaslint.diagnostics import Fix
 from atlaslint.documents.markdown import MarkdownDocument
 from atlaslint.documents.prose import Segment
-from atlaslint.phrases.loading import packs_for
-from atlaslint.phrases.pack import Pack
+from atlaslint.phrases.loading import asked_words_for, packs_for
 from atlaslint.phrases.patterns import VOCAB_TABLE, apply_case, texts_holding
 from atlaslint.settings import Settings
 
@@ -104,35 +103,24 @@ def quoted(text: str, start: int, end: int) -> bool:
     return opened > before.rfind("”") and "”" in after
 
 
-def _viable_words(packs: Sequence[Pack], text_words: Iterable[bytes]) -> set[bytes] | None:
-    """Given a file's words, the anchor words of every term that could match in it
-    (``None``: some pack cannot rule any text out). Only the segments holding one
-    of these are scanned: the same hits as scanning every segment, since a term
-    matches only where all its words are and only next to its anchor.
+def _viable_words(folders: Sequence[str], text_words: Iterable[bytes]) -> set[bytes] | None:
+    """Given a file's words, the anchor words of every term of the packs (bundled and
+    in ``folders``) that could match in it (``None``: some pack cannot rule any
+    text out). Only the segments holding one of these are scanned: the same hits
+    as scanning every segment, since a term matches only where all its words are
+    and only next to its anchor.
 
     The words are kept only if a pack asks about them: a few hundred words, against
     thousands in a file, so no set of the file's whole vocabulary is built.
     """
-    vocabulary = _asked_words(packs).intersection(text_words)
+    vocabulary = asked_words_for(folders).intersection(text_words)
     words: set[bytes] = set()
-    for pack in packs:
+    for pack in packs_for(folders):
         viable = pack.viable_anchor_words(vocabulary)
         if viable is None:
             return None
         words |= viable
     return words
-
-
-_ASKED: dict[int, tuple[Sequence[Pack], frozenset[bytes]]] = {}
-
-
-def _asked_words(packs: Sequence[Pack]) -> frozenset[bytes]:
-    """Every word the packs' terms look for (by the identity of the packs, which
-    :func:`packs_for` loads once)."""
-    known = _ASKED.get(id(packs))
-    if known is None or known[0] is not packs:
-        known = _ASKED[id(packs)] = (packs, frozenset().union(*(p.asked_words() for p in packs)))
-    return known[1]
 
 
 _ENTITY = re.compile(rb"&#?[A-Za-z0-9]+;")
@@ -195,7 +183,7 @@ def markdown_focus(doc: MarkdownDocument, settings: Settings) -> list[int] | Non
         return None
     packs = packs_for(settings.rule_packs)
     translated = b" " + raw.translate(VOCAB_TABLE) + b" "
-    words = _viable_words(packs, translated.split())
+    words = _viable_words(settings.rule_packs, translated.split())
     if words is None:
         return None
     offsets = _unspelled(raw)
@@ -222,8 +210,8 @@ def value_focus(settings: Settings) -> Callable[[list[str]], list[int]]:
     """For :func:`yaml_segments`: of a file's prose values, the indices of those that
     hold an anchor word viable in all of them (a value's prose holds no word the
     value does not, so no other value can hold a match)."""
-    packs = packs_for(settings.rule_packs)
-    return lambda values: texts_holding(values, lambda words: _viable_words(packs, words))
+    folders = settings.rule_packs
+    return lambda values: texts_holding(values, lambda words: _viable_words(folders, words))
 
 
 def check_files(files: Sequence[Prose], settings: Settings, sink: Sink) -> None:
@@ -239,7 +227,7 @@ def check_files(files: Sequence[Prose], settings: Settings, sink: Sink) -> None:
             and not _in_fields(segment, "phrase-exempt")
         ]
         texts = [segment.text for segment, _ in scoped]
-        chosen = texts_holding(texts, lambda words: _viable_words(packs, words))
+        chosen = texts_holding(texts, lambda words: _viable_words(settings.rule_packs, words))
         for segment, scope in (scoped[i] for i in chosen):
             for pack in packs:
                 for rule, hit in pack.scan(segment.text, scope):

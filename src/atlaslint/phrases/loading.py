@@ -58,6 +58,16 @@ def structure_for(folders: tuple[str, ...] | list[str] = ()) -> dict[str, Any]:
     return _structure(tuple(str(f) for f in folders))
 
 
+@functools.cache
+def _asked(folders: tuple[str, ...]) -> frozenset[bytes]:
+    return frozenset().union(*(pack.asked_words() for pack in _packs(folders)))
+
+
+def asked_words_for(folders: tuple[str, ...] | list[str] = ()) -> frozenset[bytes]:
+    """Every word the packs' terms look for (:meth:`Pack.asked_words` of them all)."""
+    return _asked(tuple(str(f) for f in folders))
+
+
 def _origin(pack: Pack) -> str:
     builtin = {str(p.resolve()) for p in builtin_pack_paths()}
     if str(pack.path.resolve()) in builtin:
