@@ -43,7 +43,7 @@ from typing import Any, ClassVar
 
 from atlaslint import __version__
 from atlaslint.diagnostics import Diagnostic
-from atlaslint.fsutil import hand_over
+from atlaslint.fsutil import hand_over, read_regular
 from atlaslint.positions import Span
 from atlaslint.units import PROFILE, Ref, Unit, UnitResult
 
@@ -103,14 +103,12 @@ def content_digest(unit: Unit, max_bytes: int, hand: bool = False) -> bytes | No
         if size > max_bytes:
             digest.update(f"\x00large {size}\x00".encode())
             continue
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read()
-        except OSError:
+        data = read_regular(path, max_bytes)
+        if data is None:  # replaced or grown since the stat: not cached this time
             return None
         digest.update(len(data).to_bytes(8, "little"))
         digest.update(data)
-        if hand and len(data) <= max_bytes:
+        if hand:
             hand_over(path, data)  # the check reads these bytes, not the disk again
     return digest.digest()
 
