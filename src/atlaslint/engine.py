@@ -193,7 +193,8 @@ def run_units(
 
 class _MeanwhileWork:
     """What the run needs from each result besides the result itself, done as the
-    result arrives: while a pool checks the other units this process is idle.
+    result arrives, while a pool checks the other units (this process would
+    otherwise only wait; with a worker per core, the work still shares the cores).
 
     - the files each unit counts as checked (a look at the disk per file);
     - the "did you mean" guess for each unknown slug a checked unit names, when

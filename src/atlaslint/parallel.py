@@ -212,7 +212,9 @@ def run_tasks(
     flushes it once the run is over. ``progress(done, total)`` follows the run;
     ``on_result(i, result, computed)`` sees each task's result as soon as it is
     known, ``computed`` false for one from the cache (while a pool still works on
-    other units, what the caller does with a result costs no time of its own).
+    other units, what the caller does with a result overlaps with it instead of
+    following it; on a machine with no core to spare it still takes CPU from the
+    workers, so it should be light).
     """
     results: list[UnitResult | None] = [None] * len(tasks)
     misses: list[Task] = []
