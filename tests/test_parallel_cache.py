@@ -409,7 +409,7 @@ def test_a_file_hashed_for_the_cache_is_not_read_again_and_is_what_is_checked(
 
     real_read = source_module.read_at_most
     monkeypatch.setattr(
-        source_module, "read_at_most", lambda fd, n: reads.append(fd) or real_read(fd, n)
+        source_module, "read_at_most", lambda fd, *rest: reads.append(fd) or real_read(fd, *rest)
     )
     real_compute = parallel.compute
 

@@ -150,10 +150,18 @@ def judge(diagnostics: list[Diagnostic], settings: Settings) -> list[Diagnostic]
     root = settings.root.resolve()
     kept: list[Diagnostic] = []
     relative_cache: dict[str, str] = {}
+    # A run reports tens of thousands of findings of a few dozen rules: each rule's
+    # selectors and overrides are matched once.
+    verdicts: dict[tuple[str, Severity], Severity | None] = {}
     for diag in diagnostics:
-        if diag.rule != "internal/error" and not settings.enabled(diag.rule):
-            continue
-        severity = settings.severity_of(diag.rule, diag.severity)
+        key = (diag.rule, diag.severity)
+        if key in verdicts:
+            severity = verdicts[key]
+        else:
+            enabled = diag.rule == "internal/error" or settings.enabled(diag.rule)
+            severity = verdicts[key] = (
+                settings.severity_of(diag.rule, diag.severity) if enabled else None
+            )
         if severity is None:
             continue
         if settings.per_file_ignores:

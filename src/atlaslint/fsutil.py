@@ -112,7 +112,7 @@ def read_regular(path: Path | str, max_bytes: int) -> bytes | None:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
             return None
-        data = read_at_most(fd, max_bytes + 1)
+        data = read_at_most(fd, max_bytes + 1, info.st_size)
     except OSError:
         return None
     finally:
@@ -120,18 +120,29 @@ def read_regular(path: Path | str, max_bytes: int) -> bytes | None:
     return data if len(data) <= max_bytes else None
 
 
-def read_at_most(fd: int, limit: int) -> bytes:
+def read_at_most(fd: int, limit: int, size: int | None = None) -> bytes:
     """Up to ``limit`` bytes from an open descriptor, to its end (a file that grows
-    while it is read is still never read past ``limit``)."""
+    while it is read is still never read past ``limit``).
+
+    ``size`` is the length ``fstat`` gave a regular file: the first read asks for one
+    byte more, so a file that did not grow is read in one call into a buffer of its
+    size, and a short read (the end of a regular file) needs no second call to find
+    the end. Without it, reads go by 1 MiB: a fresh process then paid about 20 µs
+    per file for buffers of a mebibyte to shrink to a few kilobytes.
+    """
     chunks: list[bytes] = []
     remaining = limit
+    ask = min(remaining, size + 1) if size is not None else min(remaining, 1 << 20)
     while remaining > 0:
-        chunk = os.read(fd, min(remaining, 1 << 20))
+        chunk = os.read(fd, ask)
         if not chunk:
             break
         chunks.append(chunk)
         remaining -= len(chunk)
-    return b"".join(chunks)
+        if size is not None and len(chunk) < ask:
+            break  # a regular file's end (it may grow later; what was read is checked)
+        ask = min(remaining, 1 << 20)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 _handed: dict[str, bytes] = {}

@@ -140,6 +140,31 @@ def test_a_file_that_grows_is_read_only_up_to_the_limit(
     assert sum(got) == 101
 
 
+@pytest.mark.parametrize(
+    ("measured", "actual"),
+    [(10, 60), (90, 50), (60, 60), (0, 60)],
+    ids=["grew-within-limit", "shrank", "unchanged", "measured-empty"],
+)
+def test_a_file_is_read_to_its_end_whatever_its_measured_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, measured: int, actual: int
+) -> None:
+    """The first read is sized by fstat; a file that changed size since is still
+    read whole (up to the limit), never cut at the size first measured."""
+    path = tmp_path / "metadata.yaml"
+    content = b"title: " + b"x" * (actual - 8) + b"\n"
+    path.write_bytes(content)
+    real_fstat = os.fstat
+
+    def measured_size(fd: int) -> os.stat_result:
+        info = list(real_fstat(fd))
+        info[6] = measured
+        return os.stat_result(info)
+
+    monkeypatch.setattr(source_module.os, "fstat", measured_size)
+    source = read_source("metadata.yaml", path, max_bytes=100)
+    assert source.text == content.decode()
+
+
 @pytest.fixture
 def alarm():
     """Fail instead of hanging forever if a read blocks."""

@@ -184,7 +184,7 @@ def read_source(
             return _unreadable(path, fs_path, "not a regular file (a pipe, socket or device)")
         if info.st_size > max_bytes:
             return _too_large(path, fs_path, info.st_size, max_bytes)
-        data = read_at_most(fd, max_bytes + 1)
+        data = read_at_most(fd, max_bytes + 1, info.st_size)
     except OSError as exc:
         return _unreadable(path, fs_path, exc.strerror or str(exc))
     finally:

@@ -161,12 +161,13 @@ class _Compiled:
         self.anchor_words = frozenset(self.anchor_index)
         self._rule = rule
         self._rule_exceptions: re.Pattern[str] | bool | None = False
-        self._term_exceptions: list[re.Pattern[str] | None] | None = None
+        self._term_exceptions: list[re.Pattern[str] | bool | None] = [False] * n
         self.combined: re.Pattern[str] | None = None
 
-    # Exceptions are compiled when a hit first needs them: most runs (a pre-commit run
-    # on one file) hit few rules, and compiling every pack's exceptions up front cost
-    # more than checking the file.
+    # Exceptions are compiled when a hit first needs them, each term's on its own: most
+    # runs hit few terms of a rule (a pre-commit run on one file, a worker's share of
+    # an atlas), and compiling every term's exceptions at the first hit cost a
+    # worker more than the terms it met.
     @property
     def rule_exceptions(self) -> re.Pattern[str] | None:
         if self._rule_exceptions is False:
@@ -176,15 +177,16 @@ class _Compiled:
             )
         return self._rule_exceptions  # type: ignore[return-value]
 
-    @property
-    def term_exceptions(self) -> list[re.Pattern[str] | None]:
-        if self._term_exceptions is None:
+    def term_exceptions(self, i: int) -> re.Pattern[str] | None:
+        """Term ``i``'s exceptions as one pattern, or None when it has none."""
+        compiled = self._term_exceptions[i]
+        if compiled is False:
             rule = self._rule
-            self._term_exceptions = [
-                compile_templates(t.exceptions, rule.case_sensitive) if t.exceptions else None
-                for t in rule.terms
-            ]
-        return self._term_exceptions
+            term = rule.terms[i]
+            compiled = self._term_exceptions[i] = (
+                compile_templates(term.exceptions, rule.case_sensitive) if term.exceptions else None
+            )
+        return compiled  # type: ignore[return-value]
 
 
 @dataclass(eq=False)
@@ -315,7 +317,7 @@ class PhraseRule:
                 -1, state.rule_exceptions, start, end
             ):
                 continue
-            term_exceptions = state.term_exceptions[i]
+            term_exceptions = state.term_exceptions(i)
             if term_exceptions is not None and excepted(i, term_exceptions, start, end):
                 continue
             yield Hit(start, end, text[start:end], i, self.terms[i].suggestions)
