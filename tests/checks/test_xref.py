@@ -130,3 +130,30 @@ def test_a_guess_is_the_one_difflib_gives_over_every_slug(
         guesser.compared = Guesser.PREFILTER_FROM  # rapidfuzz from the first value
     expected = difflib.get_close_matches(value, sorted(slugs), n=1, cutoff=0.8)
     assert guesser(value) == (expected[0] if expected else None)
+
+
+def test_guesses_come_out_the_same_as_results_arrive_or_at_the_end(atlas, cli, monkeypatch) -> None:
+    """A small atlas guesses "did you mean" slugs while its units are checked, a large
+    one at the end over every core; the findings are the same either way."""
+    from atlaslint import engine
+
+    root = atlas("carpenter", "tile-setter")
+    edit(root / "carpenter/metadata.yaml", "slug: 'electrician'", "slug: 'tile-settr'")
+    made: list[object] = []
+    real_init = engine._MeanwhileWork.__init__
+
+    def spied(self, targets, slugs) -> None:
+        real_init(self, targets, slugs)
+        made.append(self.guesses)
+
+    monkeypatch.setattr(engine._MeanwhileWork, "__init__", spied)
+    runs = {}
+    for below in (10**9, 0):
+        monkeypatch.setattr(engine, "GUESS_MEANWHILE_BELOW", below)
+        runs[below] = cli("check", str(root), "--format", "json", "--no-cache", "--select", "xref")
+    early, late = made
+    assert early is not None and early.known["tile-settr"] == "tile-setter"
+    assert late is None  # guessed in check_xref, after the run
+    assert runs[0].stdout == runs[10**9].stdout
+    (diag,) = [d for d in find(runs[0].diagnostics, "xref/unknown-slug") if "settr" in d["message"]]
+    assert diag["suggestion"] == "tile-setter" and "did you mean 'tile-setter'?" in diag["message"]

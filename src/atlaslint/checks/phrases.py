@@ -21,8 +21,8 @@ from atlaslint.checks.sink import Sink
 from atlaslint.diagnostics import Fix
 from atlaslint.documents.markdown import MarkdownDocument
 from atlaslint.documents.prose import Segment
-from atlaslint.phrases.loading import asked_words_for, packs_for
-from atlaslint.phrases.patterns import VOCAB_TABLE, apply_case, texts_holding
+from atlaslint.phrases.loading import anchored_plans_for, asked_words_for, packs_for
+from atlaslint.phrases.patterns import VOCAB_TABLE, apply_case, plan_present, texts_holding
 from atlaslint.settings import Settings
 
 SCOPE_OF_CONTEXT = {
@@ -124,6 +124,7 @@ def _viable_words(folders: Sequence[str], text_words: Iterable[bytes]) -> set[by
 
 
 _ENTITY = re.compile(rb"&#?[A-Za-z0-9]+;")
+_KELVIN = "\u212a".encode()
 _GLUE_CLASSES = bytes(
     97 if chr(b).isalnum() and b < 128 else 42 if chr(b) in "*~[]" else 32 for b in range(256)
 )
@@ -177,17 +178,18 @@ def markdown_focus(doc: MarkdownDocument, settings: Settings) -> list[int] | Non
     if doc.bytemap is None:
         return None
     raw = doc.bytemap.utf8
-    if "\u212a".encode() in raw or b"\t" in raw:
+    if _KELVIN in raw or b"\t" in raw:
         # the Kelvin sign lowers to 'k' (lengths change); by a tab, the parser's
         # source maps can lie a few bytes past the text (prose._tab_shifted)
         return None
-    packs = packs_for(settings.rule_packs)
     translated = b" " + raw.translate(VOCAB_TABLE) + b" "
     words = _viable_words(settings.rule_packs, translated.split())
     if words is None:
         return None
     offsets = _unspelled(raw)
+    anchored = anchored_plans_for(settings.rule_packs)
     for word in words:
+        plans = anchored[word]
         needle = b" " + word + b" "
         position = translated.find(needle)  # translated[position + 1] is raw[position]
         stretch_end = -1
@@ -198,7 +200,7 @@ def markdown_focus(doc: MarkdownDocument, settings: Settings) -> list[int] | Non
                 stretch_end = end if end != -1 else len(raw)
                 # raw[start:stretch_end] with a space either side:
                 stop = stretch_end + 2
-                anchors = any(p.anchors_a_term_in(word, translated, start, stop) for p in packs)
+                anchors = any(plan_present(plan, translated, start, stop) for plan in plans)
             if anchors:
                 offsets.append(position)
             position = translated.find(needle, position + 1)

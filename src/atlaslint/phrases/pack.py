@@ -34,7 +34,6 @@ from .patterns import (
     find_template,
     index_text,
     parse_template,
-    plan_present,
     plan_template,
     plan_viable,
     spans_overlapping,
@@ -404,13 +403,12 @@ class Pack:
                     break
         return viable
 
-    def anchors_a_term_in(self, word: bytes, translated: bytes, start: int, end: int) -> bool:
-        """Does ``word`` anchor a term all of whose words are in ``translated[start:end]``
-        (:data:`VOCAB_TABLE` bytes with a space at either end)?"""
-        for r, t in self._anchor_index().get(word, ()):
-            if plan_present(self.rules[r]._state().plans[t], translated, start, end):
-                return True
-        return False
+    def anchored_plans(self) -> dict[bytes, list[TermPlan]]:
+        """Anchor word -> the plans of the terms it anchors (a fresh dict)."""
+        return {
+            word: [self.rules[r]._state().plans[t] for r, t in terms]
+            for word, terms in self._anchor_index().items()
+        }
 
     def scan(self, text: str, scope: str | None = None) -> Iterator[tuple[PhraseRule, Hit]]:
         """Every hit of every rule (optionally only rules applying to ``scope``).
