@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import stat
 import threading
 from pathlib import Path
@@ -112,3 +113,42 @@ def test_read_regular_refuses_what_is_not_a_small_regular_file(tmp_path: Path) -
     assert read_regular(tmp_path / "pipe", 100) is None  # and does not block
     assert read_regular(tmp_path, 100) is None
     assert read_regular(tmp_path / "missing", 100) is None
+
+
+class Blocked(Exception):
+    """Raised by an alarm in a call that should have returned at once."""
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "posix_fadvise") or not hasattr(os, "mkfifo"), reason="POSIX only"
+)
+def test_prefetch_hints_regular_files_only_and_never_blocks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A FIFO, a folder and a missing path are passed over (the FIFO without waiting
+    for a writer); each regular file gets one WILLNEED hint for all of it, and its
+    bytes are left as they were."""
+    regular = tmp_path / "SOUL.md"
+    regular.write_bytes(b"# Title\n")
+    fifo = tmp_path / "metadata.yaml"
+    os.mkfifo(fifo)
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    hints: list[tuple[int, int, int, int]] = []
+
+    def advise(fd: int, offset: int, length: int, advice: int) -> None:
+        hints.append((os.fstat(fd).st_ino, offset, length, advice))
+
+    def blocked(*_args: object) -> None:
+        raise Blocked  # not an OSError, which prefetch passes over
+
+    monkeypatch.setattr(fsutil.os, "posix_fadvise", advise)
+    previous = signal.signal(signal.SIGALRM, blocked)
+    signal.alarm(5)
+    try:
+        fsutil.prefetch([str(fifo), str(folder), str(tmp_path / "missing"), str(regular)])
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert hints == [(regular.stat().st_ino, 0, 0, os.POSIX_FADV_WILLNEED)]
+    assert regular.read_bytes() == b"# Title\n"

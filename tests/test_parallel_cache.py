@@ -467,3 +467,52 @@ def test_a_pool_without_fork_sends_whole_chunks_and_gives_the_same_results(
     spawned = parallel.run_tasks(tasks, settings, jobs=2)
     assert spawned == alone
     assert sum(len(result.diagnostics) for result in alone) > 0
+
+
+def test_each_units_files_are_hinted_to_the_disk_before_it_is_checked(
+    small: Path, monkeypatch
+) -> None:
+    """In this process and in a worker's chunk, the files of the units ahead are handed
+    to :func:`fsutil.prefetch` (the disk reads them while earlier units are checked)
+    before any of them is checked; the results are unchanged."""
+    settings = resolve_settings([small])
+    units = discover([(str(small), small)], settings).units
+    tasks = [(u, parallel.CHECK) for u in units] * (parallel.MAX_CHUNK // len(units) + 2)
+    expected = parallel.run_tasks(tasks, settings, None, jobs=1)
+    events: list[tuple[str, str]] = []
+    calls: list[int] = []
+
+    def prefetch(paths) -> None:
+        paths = list(paths)
+        calls.append(len(paths))
+        events.extend(("hint", p) for p in paths)
+
+    monkeypatch.setattr(parallel, "prefetch", prefetch)
+    real_compute = parallel.compute
+
+    def compute(unit, mode, settings):
+        events.extend(("check", p) for p in cache_module.unit_files(unit))
+        return real_compute(unit, mode, settings)
+
+    monkeypatch.setattr(parallel, "compute", compute)
+
+    def hinted_first() -> None:
+        hinted: set[str] = set()
+        for event, path in events:
+            if event == "hint":
+                hinted.add(path)
+            else:
+                assert path in hinted, f"{path} checked before it was hinted"
+
+    files = [len(cache_module.unit_files(unit)) for unit, _ in tasks]
+    assert parallel.run_tasks(tasks, settings, None, jobs=1) == expected
+    hinted_first()
+    window = parallel.MAX_CHUNK
+    assert calls == [sum(files[i : i + window]) for i in range(0, len(tasks), window)]
+    events.clear()
+    calls.clear()
+    monkeypatch.setattr(parallel, "_worker", None)  # restored after the test
+    parallel._init_worker(settings, None, [(u, m, None) for u, m in tasks])
+    assert [r for r, _, _ in parallel._work((0, len(tasks)))] == expected
+    hinted_first()
+    assert calls == [sum(files)]  # the whole chunk at once

@@ -14,6 +14,7 @@ import functools
 import os
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -143,6 +144,34 @@ def read_at_most(fd: int, limit: int, size: int | None = None) -> bytes:
             break  # a regular file's end (it may grow later; what was read is checked)
         ask = min(remaining, 1 << 20)
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def prefetch(paths: Iterable[str]) -> None:
+    """Ask the kernel to start reading the regular files among ``paths`` into its page
+    cache, without waiting for them (``posix_fadvise(WILLNEED)``; a no-op where the
+    platform lacks it).
+
+    A worker hints a chunk's files before checking its first unit, so the disk
+    reads the rest while the checks run: where the page cache had been emptied,
+    a cold run of 654 profiles otherwise waited on about 1,300 reads one after
+    another. Opened as :func:`read_regular` opens them (never blocking on a FIFO).
+    """
+    advise = getattr(os, "posix_fadvise", None)
+    if advise is None:
+        return
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+    for path in paths:
+        try:
+            fd = os.open(path, flags)
+        except OSError:
+            continue
+        try:
+            if stat.S_ISREG(os.fstat(fd).st_mode):
+                advise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
 
 
 _handed: dict[str, bytes] = {}

@@ -16,8 +16,17 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from atlaslint.cache import CHECK, INDEX, Keying, Lookup, ResultCache, make_payload, result_of
-from atlaslint.fsutil import drop_handed
+from atlaslint.cache import (
+    CHECK,
+    INDEX,
+    Keying,
+    Lookup,
+    ResultCache,
+    make_payload,
+    result_of,
+    unit_files,
+)
+from atlaslint.fsutil import drop_handed, prefetch
 from atlaslint.settings import Settings
 from atlaslint.units import Unit, UnitResult
 
@@ -92,7 +101,24 @@ def _work(chunk: list[Task] | tuple[int, int]) -> list[Outcome]:
     if isinstance(chunk, tuple):
         assert tasks is not None
         chunk = list(tasks[chunk[0] : chunk[1]])
+    _prefetch(chunk)
     return [_solve(task, settings, keying) for task in chunk]
+
+
+def _prefetch(tasks: Sequence[Task]) -> None:
+    """Have the disk read ahead the files of ``tasks`` (see :func:`prefetch`)."""
+    prefetch(path for task in tasks for path in unit_files(task[0]))
+
+
+def _solved_in_order(
+    misses: list[Task], settings: Settings, keying: Keying | None
+) -> Iterator[Outcome]:
+    """The outcomes of ``misses`` checked here, one after another; the files of each
+    window of :data:`MAX_CHUNK` units are hinted to the disk as its first starts."""
+    for i, task in enumerate(misses):
+        if i % MAX_CHUNK == 0:
+            _prefetch(misses[i : i + MAX_CHUNK])
+        yield _solve(task, settings, keying)
 
 
 def guided_chunks(count: int, workers: int) -> list[tuple[int, int]]:
@@ -194,8 +220,7 @@ def _run_pool(
         # A worker died (killed, out of memory) or no process could be started:
         # finish in this process rather than lose the run.
         pass
-    for task in misses[done:]:
-        yield _solve(task, settings, keying)
+    yield from _solved_in_order(misses[done:], settings, keying)
 
 
 def run_tasks(
@@ -240,7 +265,7 @@ def run_tasks(
     if workers > 1:
         outcomes: Iterator[Outcome] = _pool_map(misses, settings, keying, workers)
     else:
-        outcomes = (_solve(task, settings, keying) for task in misses)
+        outcomes = _solved_in_order(misses, settings, keying)
     for i, (result, payload, filled) in zip(positions, outcomes, strict=True):
         if payload is not None:
             result = result_of(payload)
