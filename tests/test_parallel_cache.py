@@ -516,3 +516,6 @@ def test_each_units_files_are_hinted_to_the_disk_before_it_is_checked(
     assert [r for r, _, _ in parallel._work((0, len(tasks)))] == expected
     hinted_first()
     assert calls == [sum(files)]  # the whole chunk at once
+    calls.clear()
+    assert [r for r, _, _ in parallel._work((8, 12))] == expected[8:12]
+    assert calls == [sum(files[8:16])]  # and as many tasks after it (the next chunk)
