@@ -91,6 +91,8 @@ def test_words_the_source_does_not_spell_are_found() -> None:
         "Ask _the_ elderly.\n": ("bias/age", (1, 6, 1, 18)),
         "Ask the\\\nelderly.\n": ("bias/age", (1, 5, 2, 8)),
         "When it\ncomes to pay.\n": ("style/banned-phrase", (1, 1, 2, 9)),
+        # the anchor word first as the start of a longer word, then whole
+        "Elderlyish chairs.\n\nAsk the elderly.\n": ("bias/age", (3, 5, 3, 16)),
     }
     for text, (rule, (line, column, end_line, end_column)) in cases.items():
         found = findings(text, True)
