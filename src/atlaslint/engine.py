@@ -8,6 +8,7 @@ the small index every unit returns.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import os
 import traceback
@@ -35,7 +36,9 @@ if TYPE_CHECKING:
 Checker = Callable[[Unit, Settings], UnitResult]
 
 
+@functools.cache
 def _checkers() -> dict[str, Checker]:
+    """The check of each kind of unit (made once: asked for every unit)."""
     from atlaslint.kinds.profile import check_profile
 
     table: dict[str, Checker] = {PROFILE: check_profile}

@@ -715,9 +715,13 @@ def plan_present(plan: TermPlan, translated: bytes, start: int, end: int) -> boo
     :data:`VOCAB_TABLE` bytes with a space at either end, without building it: a
     word is in that vocabulary if and only if it is found there with a space
     either side."""
+    find = translated.find
     for alternatives in plan.needles:
         for needles in alternatives:
-            if all(translated.find(needle, start, end) != -1 for needle in needles):
+            if len(needles) == 1:  # most alternatives are one word: no generator
+                if find(needles[0], start, end) != -1:
+                    break
+            elif all(find(needle, start, end) != -1 for needle in needles):
                 break
         else:
             return False
