@@ -32,7 +32,6 @@ import contextlib
 import dataclasses
 import enum
 import functools
-import hashlib
 import io
 import os
 import pickle
@@ -43,6 +42,7 @@ from typing import Any, ClassVar
 
 from atlaslint import __version__
 from atlaslint.diagnostics import Diagnostic
+from atlaslint.digest import blake2b
 from atlaslint.fsutil import hand_over, read_regular
 from atlaslint.positions import Span
 from atlaslint.units import PROFILE, Ref, Unit, UnitResult
@@ -87,7 +87,7 @@ def content_digest(unit: Unit, max_bytes: int, hand: bool = False) -> bytes | No
     """
     if unit.stdin_text is not None:
         return None
-    digest = hashlib.blake2b(digest_size=20)
+    digest = blake2b(digest_size=20)
     for path in unit_files(unit):
         try:
             info = os.stat(path)
@@ -169,7 +169,7 @@ def _code_stamp() -> str:
     checkout (an editable install keeps its version while its checks change).
     """
     package = Path(__file__).resolve().parent
-    digest = hashlib.blake2b(digest_size=16)
+    digest = blake2b(digest_size=16)
     for path in sorted(package.rglob("*.py")):
         try:
             stat = path.stat()
@@ -185,7 +185,7 @@ def _packaged_digest() -> str:
     (the registry and the compiled schemas are read once per process too)."""
     from atlaslint.resources import data_dir
 
-    digest = hashlib.blake2b(digest_size=16)
+    digest = blake2b(digest_size=16)
     digest.update(f"atlaslint {__version__} format {FORMAT} code {_code_stamp()}".encode())
     for name in ("rules", "schemas"):
         try:
@@ -201,7 +201,7 @@ def data_digest(rule_packs: tuple[str, ...] = ()) -> str:
     Rule packs are read again on every call: they are loaded per run, and a pack
     edited between two runs of one process must not reuse the old results.
     """
-    digest = hashlib.blake2b(_packaged_digest().encode(), digest_size=16)
+    digest = blake2b(_packaged_digest().encode(), digest_size=16)
     for pack in rule_packs:
         _tree_digest(digest, Path(pack), f"pack {pack}")
     return digest.hexdigest()
@@ -210,7 +210,7 @@ def data_digest(rule_packs: tuple[str, ...] = ()) -> str:
 def run_salt(settings: Any) -> bytes:
     """Everything but the unit's own files that decides its result."""
     text = f"{data_digest(tuple(settings.rule_packs))}|{settings.fingerprint()}"
-    return hashlib.blake2b(text.encode(), digest_size=20).digest()
+    return blake2b(text.encode(), digest_size=20).digest()
 
 
 def cache_disabled_by_env() -> bool:
@@ -257,7 +257,7 @@ def config_memo_folder(config: Path, data: dict, overrides: dict) -> Path | None
 def _config_mark(folder: Path, config: Path, text: str) -> Path:
     from atlaslint.resources import data_dir
 
-    digest = hashlib.blake2b(digest_size=16)
+    digest = blake2b(digest_size=16)
     digest.update(f"{__version__}\x00{config.resolve()}\x00".encode())
     with contextlib.suppress(OSError):
         digest.update((data_dir("schemas") / "config.schema.json").read_bytes())
@@ -543,7 +543,7 @@ class ResultCache:
     @staticmethod
     def slot_of(unit: Unit) -> bytes:
         name = f"{unit.kind}\x00{os.path.abspath(unit.fs_path)}"
-        return hashlib.blake2b(name.encode(), digest_size=16).digest()
+        return blake2b(name.encode(), digest_size=16).digest()
 
     def shard_path(self, shard: int) -> Path:
         return self.entries / f"{shard:02x}.pkl"

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import fnmatch
 import functools
-import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from atlaslint.diagnostics import Severity
+from atlaslint.digest import blake2b
 from atlaslint.documents.source import DEFAULT_MAX_BYTES
 from atlaslint.registry import Registry
 
@@ -133,4 +133,4 @@ class Settings:
             state.pop(volatile, None)
         for volatile in ("jobs", "cache"):  # how a run goes, never what it finds
             state.pop(volatile, None)
-        return hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()
+        return blake2b(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()
