@@ -474,7 +474,9 @@ def test_each_units_files_are_hinted_to_the_disk_before_it_is_checked(
 ) -> None:
     """In this process and in a worker's chunk, the files of the units ahead are handed
     to :func:`fsutil.prefetch` (the disk reads them while earlier units are checked)
-    before any of them is checked; the results are unchanged."""
+    before any of them is checked; the results are unchanged. A forked worker hints
+    the tasks after its chunk (the chunk itself only when it is the first: chunks
+    start in order, so the worker of the one before has hinted it)."""
     settings = resolve_settings([small])
     units = discover([(str(small), small)], settings).units
     tasks = [(u, parallel.CHECK) for u in units] * (parallel.MAX_CHUNK // len(units) + 2)
@@ -518,4 +520,4 @@ def test_each_units_files_are_hinted_to_the_disk_before_it_is_checked(
     assert calls == [sum(files)]  # the whole chunk at once
     calls.clear()
     assert [r for r, _, _ in parallel._work((8, 12))] == expected[8:12]
-    assert calls == [sum(files[8:16])]  # and as many tasks after it (the next chunk)
+    assert calls == [sum(files[12:16])]  # as many tasks after it (the next chunk)

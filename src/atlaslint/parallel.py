@@ -101,10 +101,11 @@ def _work(chunk: list[Task] | tuple[int, int]) -> list[Outcome]:
     if isinstance(chunk, tuple):
         assert tasks is not None
         start, end = chunk
-        # This chunk's files and those of as many tasks after it: the next chunk,
-        # which another worker is likely to start meanwhile, finds its first files
-        # read already (each file may be hinted twice: a few microseconds).
-        _prefetch(tasks[start : end + (end - start)])
+        # The files of as many tasks after this chunk: the next chunk, which another
+        # worker is likely to start while this one runs, finds them read already.
+        # Chunks start in order, so this chunk was hinted by the worker of the one
+        # before it (the first chunk hints itself too): each file is hinted once.
+        _prefetch(tasks[start if start == 0 else end : end + (end - start)])
         chunk = list(tasks[start:end])
     else:
         _prefetch(chunk)
