@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import bisect
 import contextlib
-import html
 import itertools
 import os
 import re
@@ -592,6 +591,8 @@ def inline_text(markdown: str) -> str:
 def render_html(markdown: str) -> str:
     """HTML of Markdown with the same parser (CommonMark plus tables and strikethrough)
     that the checks read it with."""
+    import html  # only assembling records renders; html's import builds its entity table
+
     if _nesting_offset(markdown) is not None:
         return "<p>" + html.escape(markdown) + "</p>\n"
     try:
