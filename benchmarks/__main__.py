@@ -42,7 +42,7 @@ def atlaslint_command() -> list[str]:
     script = Path(sys.executable).with_name("atlaslint")
     if script.is_file():
         return [str(script)]
-    return [sys.executable, "-c", "from atlaslint.cli import main; main()"]
+    return [sys.executable, "-c", "from atlaslint.cli import entry; entry()"]
 
 
 def child_env() -> dict[str, str]:

@@ -118,3 +118,28 @@ def test_rules_and_explain(cli):
     explained = cli("explain", "structure/missing-section")
     assert explained.exit_code == 0 and "Why:" in explained.stdout
     assert cli("explain", "nope/nope").exit_code == 2
+
+
+def test_the_command_exits_with_mains_code_and_skips_the_last_collection(atlas) -> None:
+    """The installed command is ``entry``: ``main``'s exit code, with everything the run
+    left frozen before the interpreter's final garbage collection (which would walk
+    it all to free nothing)."""
+    import subprocess
+    import sys
+    from importlib.metadata import entry_points
+
+    (script,) = [ep for ep in entry_points(group="console_scripts") if ep.name == "atlaslint"]
+    assert script.value == "atlaslint.cli:entry"
+    root = atlas("carpenter")
+    edit(root / "carpenter/metadata.yaml", "slug: 'carpenter'", "slug: 'x'")  # an error
+    code = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 1000, file=sys.stderr))\n"
+        "from atlaslint.cli import entry\n"
+        f"sys.argv = ['atlaslint', 'check', '--no-cache', '-q', {str(root)!r}]\n"
+        "entry()\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 1, run.stderr
+    assert "xref/slug-mismatch" in run.stdout
+    assert run.stderr.splitlines()[-1] == "frozen True"
