@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -75,3 +77,22 @@ def test_a_quick_run_writes_comparable_results(tmp_path: Path, monkeypatch) -> N
         assert all(row["tree_pss_mb"] > 0 for row in rows.values())
     before, after = result["sizes"]["6"]["calibration_s"]  # the machine's speed, both ends
     assert 0 < before < 10 and 0 < after < 10
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="Linux /proc only")
+def test_the_children_are_found_with_or_without_the_kernels_list() -> None:
+    """The sampler finds a run's workers from /proc/PID/task/PID/children, or by a scan
+    of every process where the kernel keeps no such list: the same processes."""
+    from benchmarks.measure import _children, _scanned_children
+
+    code = "import os, time\nif os.fork() == 0:\n    time.sleep(2)\n    os._exit(0)\nos.wait()\n"
+    parent = subprocess.Popen([sys.executable, "-c", code])
+    try:
+        deadline = time.monotonic() + 5
+        while not _scanned_children(parent.pid) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        scanned = _scanned_children(parent.pid)
+        assert len(scanned) == 1
+        assert _children(parent.pid) == scanned
+    finally:
+        parent.wait()
