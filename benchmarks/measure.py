@@ -4,10 +4,11 @@ CPU and the peak resident set come from ``os.wait4`` (the child's own usage plus
 that of the worker processes it waited for). Since ``ru_maxrss`` is the peak of
 the largest single process, a sampler also adds up the memory of the child and
 its direct children (Linux ``/proc`` only; every 50 ms, the PSS every 250 ms or
-when the tree has grown), to show what a process pool costs in total: their resident sets (RSS), which count every page a
-forked worker shares with its parent once per process, and their proportional
-sets (PSS), which split each shared page among the processes sharing it, so
-that their sum is the memory the tree really holds.
+when the tree has grown), to show what a process pool costs in total: their
+resident sets (RSS), which count every page a forked worker shares with its
+parent once per process, and their proportional sets (PSS), which split each
+shared page among the processes sharing it, so that their sum is the memory the
+tree really holds.
 """
 
 from __future__ import annotations

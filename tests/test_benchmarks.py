@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -96,3 +97,28 @@ def test_the_children_are_found_with_or_without_the_kernels_list() -> None:
         assert _children(parent.pid) == scanned
     finally:
         parent.wait()
+
+
+def test_two_builds_run_in_turn_on_the_same_cold_atlas(tmp_path: Path, monkeypatch) -> None:
+    """``python -m benchmarks.alternate``: pairs of cold runs, old then new, each with
+    its own sample, the atlas's files evicted from the page cache but unchanged."""
+    from benchmarks import alternate
+
+    monkeypatch.setattr(alternate, "generate", lambda size: generate(size, home=tmp_path / "c"))
+    atlaslint = str(Path(sys.executable).with_name("atlaslint"))
+    out = tmp_path / "alt.json"
+    root = generate(6, home=tmp_path / "c")
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    argv = [atlaslint, atlaslint, "--size", "6", "--pairs", "2", "--evict", "--out", str(out)]
+    assert alternate.main([*argv, "--", "--jobs", "1"]) == 0
+    result = json.loads(out.read_text())
+    assert result["extra"] == ["--jobs", "1"] and result["evict"] is True
+    runs = result["samples"]["old"] + result["samples"]["new"]
+    assert len(result["samples"]["old"]) == len(result["samples"]["new"]) == 2
+    assert len({r["files"] for r in runs}) == 1 and runs[0]["files"] > 12
+    assert all(r["exit_code"] in (0, 1) and r["wall_s"] > 0 for r in runs)
+    assert 0 <= result["summary"]["new_faster_in"] <= 2
+    assert not (root / ".atlaslint_cache").exists()  # each run started cold; none left
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
+    if hasattr(os, "posix_fadvise"):
+        assert alternate.evict(root) == len(before)
