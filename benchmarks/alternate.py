@@ -104,11 +104,13 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     extra = argv[argv.index("--") + 1 :] if "--" in argv else []  # for both builds
     args = parser.parse_args(argv[: argv.index("--")] if "--" in argv else argv)
-    for command in (args.old, args.new):
-        if shutil.which(command) is None:
+    builds: dict[str, str] = {}
+    for name, command in (("old", args.old), ("new", args.new)):
+        found = shutil.which(command)
+        if found is None:
             parser.error(f"{command}: not an executable")
+        builds[name] = os.path.abspath(found)  # the runs start in the atlas's folder
     root = generate(args.size)
-    builds = {"old": args.old, "new": args.new}
     samples = alternate(builds, root, args.pairs, extra, args.evict)
     if len({r["files"] for runs in samples.values() for r in runs}) != 1:
         print("note: the builds did not check the same number of files", file=sys.stderr)

@@ -109,9 +109,11 @@ def test_two_builds_run_in_turn_on_the_same_cold_atlas(tmp_path: Path, monkeypat
     out = tmp_path / "alt.json"
     root = generate(6, home=tmp_path / "c")
     before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
-    argv = [atlaslint, atlaslint, "--size", "6", "--pairs", "2", "--evict", "--out", str(out)]
+    monkeypatch.chdir(Path(atlaslint).parent)  # a path relative to where it is typed
+    argv = [atlaslint, "./atlaslint", "--size", "6", "--pairs", "2", "--evict", "--out", str(out)]
     assert alternate.main([*argv, "--", "--jobs", "1"]) == 0
     result = json.loads(out.read_text())
+    assert result["builds"] == {"old": atlaslint, "new": atlaslint}
     assert result["extra"] == ["--jobs", "1"] and result["evict"] is True
     runs = result["samples"]["old"] + result["samples"]["new"]
     assert len(result["samples"]["old"]) == len(result["samples"]["new"]) == 2
