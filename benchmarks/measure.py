@@ -118,7 +118,7 @@ class _TreeSampler(threading.Thread):
         children: list[int] = []
         rss_at_pss = 0.0  # the summed RSS when the PSS was last read
         while not self.done.wait(SAMPLE_SECONDS):
-            if rounds % 4 == 0:  # the children, from a scan of /proc: every fourth round
+            if rounds % 4 == 0:  # the children (see _children): every fourth round
                 children = _children(self.pid)
             rounds += 1
             tree = [self.pid, *children]

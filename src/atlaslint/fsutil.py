@@ -143,7 +143,7 @@ def read_at_most(fd: int, limit: int, size: int | None = None) -> bytes:
         if size is not None and len(chunk) < ask:
             break  # a regular file's end (it may grow later; what was read is checked)
         ask = min(remaining, 1 << 20)
-    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    return b"".join(chunks)  # one chunk: that very object, not a copy
 
 
 def prefetch(paths: Iterable[str]) -> None:

@@ -103,8 +103,9 @@ def _work(chunk: list[Task] | tuple[int, int]) -> list[Outcome]:
         start, end = chunk
         # The files of as many tasks after this chunk: the next chunk, which another
         # worker is likely to start while this one runs, finds them read already.
-        # Chunks start in order, so this chunk was hinted by the worker of the one
-        # before it (the first chunk hints itself too): each file is hinted once.
+        # Chunks start in order and never grow, so this chunk was hinted by the worker
+        # of the one before it (the first chunk hints itself too): a file is hinted
+        # once, or twice where a chunk is shorter than the one before.
         _prefetch(tasks[start if start == 0 else end : end + (end - start)])
         chunk = list(tasks[start:end])
     else:
