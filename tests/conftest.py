@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,11 +14,21 @@ import pytest
 from click.testing import CliRunner
 
 from atlaslint.cli import main
+from atlaslint.phrases.store import ENV_USER_DIR
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 CORPUS = SHARED / "corpus"
 EXAMPLES = REPO / "examples"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_user_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Every run of the suite, in-process or not, keeps its prepared rule packs in a
+    folder of the session's, never in the user's own cache folder."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(ENV_USER_DIR, str(tmp_path_factory.mktemp("user-cache")))
+        yield
 
 
 @pytest.fixture(autouse=True)

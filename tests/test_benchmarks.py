@@ -69,7 +69,10 @@ def test_a_quick_run_writes_comparable_results(tmp_path: Path, monkeypatch) -> N
     assert bench.main(["--sizes", "6", "--repeat", "1", "--out", str(out)]) == 0
     result = json.loads(out.read_text())
     rows = {row["scenario"]: row for row in result["sizes"]["6"]["scenarios"]}
-    assert set(rows) == {"cold", "warm", "changed-one", "cold-jobs1"}
+    assert set(rows) == {"cold", "warm", "changed-one", "cold-jobs1", "cold-first"}
+    assert rows["cold-first"]["files"] == rows["cold"]["files"]
+    # the first run after an install prepared the bundled packs in its own user cache
+    assert len(list((tmp_path / "c" / ".first-run-user-cache").glob("packs-*.pickle"))) == 1
     assert rows["cold"]["files"] == rows["warm"]["files"] > 12
     assert rows["changed-one"]["files"] == 2
     assert all(row["exit_codes"] in ([0], [1]) for row in rows.values())

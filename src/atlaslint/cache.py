@@ -276,7 +276,7 @@ def config_known_valid(folder: Path, config: Path, text: str) -> bool:
 
 def remember_valid_config(folder: Path, config: Path, text: str) -> None:
     mark = _config_mark(folder, config, text)
-    if not _prepare(folder) or not _write_atomically_in(mark, b""):
+    if not _prepare(folder) or not write_atomically_in(mark, b""):
         return
     with contextlib.suppress(OSError):
         marks = sorted(mark.parent.iterdir(), key=lambda p: p.stat().st_mtime_ns)
@@ -284,7 +284,7 @@ def remember_valid_config(folder: Path, config: Path, text: str) -> None:
             old.unlink()
 
 
-def _write_atomically_in(path: Path, payload: bytes) -> bool:
+def write_atomically_in(path: Path, payload: bytes) -> bool:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError:
@@ -308,12 +308,15 @@ def _prepare(folder: Path) -> bool:
     return True
 
 
-class _SafeUnpickler(pickle.Unpickler):
+class SafeUnpickler(pickle.Unpickler):
     """Builds atlaslint's data classes and enums and plain values, nothing else."""
 
     _allowed: ClassVar[dict[tuple[str, str], Any]] = {}
     """Names already allowed: every entry names the same few classes, and the checks
-    below cost more than the rest of loading a small entry."""
+    below cost more than the rest of loading a small entry. (A subclass with
+    :attr:`extra` needs a dict of its own.)"""
+    extra: ClassVar[frozenset[tuple[str, str]]] = frozenset()
+    """Further atlaslint classes a subclass allows by name (module, class)."""
 
     def find_class(self, module: str, name: str) -> Any:
         found = self._allowed.get((module, name))
@@ -322,7 +325,7 @@ class _SafeUnpickler(pickle.Unpickler):
         return found
 
     def _allow(self, module: str, name: str) -> Any:
-        if module == "builtins" and name in _SAFE_BUILTINS:
+        if (module, name) in self.extra or (module == "builtins" and name in _SAFE_BUILTINS):
             return super().find_class(module, name)
         if module == "pathlib" and name in ("PosixPath", "WindowsPath", "PurePosixPath"):
             return super().find_class(module, name)
@@ -336,7 +339,7 @@ class _SafeUnpickler(pickle.Unpickler):
 
 
 def safe_loads(data: bytes) -> Any:
-    return _SafeUnpickler(io.BytesIO(data)).load()
+    return SafeUnpickler(io.BytesIO(data)).load()
 
 
 def _prefix(display: str) -> str:

@@ -90,7 +90,7 @@ class Settings:
             from atlaslint.phrases.loading import add_packs
         except ImportError:  # prose rules not installed in this build
             return registry
-        add_packs(registry, self.rule_packs)
+        add_packs(registry, self.rule_packs, stored=self.cache)
         return registry
 
     def __getstate__(self) -> dict:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from atlaslint.phrases.store import ENV_USER_DIR
 from tests.hardening.hardening_support import (
     EXAMPLE_PROFILE,
     assert_unchanged,
@@ -40,7 +41,10 @@ def atlaslint_command() -> str:
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ATLASLINT_")}
+    # A user's environment, but for the suite's own user cache folder (see conftest)
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith("ATLASLINT_") or k == ENV_USER_DIR
+    }
     env["NO_COLOR"] = "1"
     env["RUST_BACKTRACE"] = "1"  # a Rust panic would print a backtrace: there must be none
     return subprocess.run(

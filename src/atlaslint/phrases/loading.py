@@ -19,7 +19,6 @@ from atlaslint.phrases.pack import (
     PackError,
     PhraseRule,
     builtin_pack_paths,
-    load_builtin_packs,
     load_pack,
     pack_paths,
     reject_duplicate_ids,
@@ -27,11 +26,27 @@ from atlaslint.phrases.pack import (
 from atlaslint.phrases.patterns import TermPlan, parse_template
 from atlaslint.registry import Registry, RuleInfo
 
+_builtin: tuple[Pack, ...] | None = None
+
+
+def builtin_packs(stored: bool = True) -> tuple[Pack, ...]:
+    """The bundled packs, prepared once per process: kept in the user's cache folder
+    across runs unless ``stored`` is false or ``ATLASLINT_NO_CACHE`` is set (see
+    :mod:`atlaslint.phrases.store`). The first call decides; the packs are the
+    same either way."""
+    global _builtin
+    if _builtin is None:
+        from atlaslint.cache import cache_disabled_by_env
+        from atlaslint.phrases.store import stored_builtin_packs
+
+        _builtin = stored_builtin_packs(stored and not cache_disabled_by_env())
+    return _builtin
+
 
 @functools.cache
 def _packs(folders: tuple[str, ...]) -> tuple[Pack, ...]:
     extra = [load_pack(path) for folder in folders for path in pack_paths(folder)]
-    packs = (*load_builtin_packs(), *extra)
+    packs = (*builtin_packs(), *extra)
     reject_duplicate_ids(packs)
     return packs
 
@@ -124,14 +139,18 @@ def rule_info(rule: PhraseRule, origin: str) -> RuleInfo:
     )
 
 
-def add_packs(registry: Registry, folders: tuple[str, ...] | list[str] = ()) -> None:
-    """Register every rule of the bundled packs and of the packs in ``folders``.
+def add_packs(
+    registry: Registry, folders: tuple[str, ...] | list[str] = (), stored: bool = True
+) -> None:
+    """Register every rule of the bundled packs and of the packs in ``folders``
+    (``stored``: as :func:`builtin_packs`).
 
     A pack rule may not take the id of a rule implemented in code (the ``style``
     family has both): that is an error at the pack rule's line.
     """
     from atlaslint.config import ConfigError
 
+    builtin_packs(stored)
     try:
         packs = packs_for(folders)
         for pack in packs:

@@ -163,6 +163,21 @@ class _Compiled:
         self._term_exceptions: list[re.Pattern[str] | bool | None] = [False] * n
         self.combined: re.Pattern[str] | None = None
 
+    def __getstate__(self) -> dict[str, Any]:
+        """The plans without the patterns: a pickled pattern is compiled again when
+        loaded, so a kept pack (:mod:`atlaslint.phrases.store`) compiles them on first
+        use, as a freshly loaded one does."""
+        state = dict(self.__dict__)
+        n = len(self.plans)
+        state.update(
+            lowered=[None] * n,
+            original=[None] * n,
+            combined=None,
+            _rule_exceptions=False,
+            _term_exceptions=[False] * n,
+        )
+        return state
+
     # Exceptions are compiled when a hit first needs them, each term's on its own: most
     # runs hit few terms of a rule (a pre-commit run on one file, a worker's share of
     # an atlas), and compiling every term's exceptions at the first hit cost a
