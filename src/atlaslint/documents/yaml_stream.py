@@ -19,8 +19,8 @@ from atlaslint.documents.data import MAX_DEPTH, Path_
 from atlaslint.documents.yaml_compose import (
     MAX_NODES,
     STD,
+    _implicit,
     parser_events,
-    scalar_tag,
     second_document,
     too_deep,
     too_many_values,
@@ -79,9 +79,15 @@ def stream_load(
     expanded = 0
 
     def trimmed(start: int, end: int) -> int:
-        # Block scalars end after their trailing line breaks; the value ends earlier.
-        while end > start and text[end - 1 : end] in ("\n", " "):
-            end -= 1
+        # Block scalars end after their trailing line breaks, and a block collection's
+        # end mark lies at the next line's indentation: the value ends earlier. A
+        # window of the text is stripped at once (one slice, not a slice per space).
+        while end > start:
+            window = text[max(start, end - 32) : end]
+            kept = window.rstrip("\n ")
+            end -= len(window) - len(kept)
+            if kept:
+                break
         return end
 
     def problem(rule: str, message: str, start: int, end: int) -> Diagnostic:
@@ -103,6 +109,7 @@ def stream_load(
     except ImportError:  # no C extension: ruamel's pure parser
         next_event, dispose = iter(parser_events(text)).__next__, lambda: None
     stream_end = ev.StreamEndEvent
+    implicit = _implicit()
     try:
         while True:
             event = next_event()
@@ -118,21 +125,48 @@ def stream_load(
                 start, end = event.start_mark.index, event.end_mark.index
                 if text[end - 1 : end] in ("\n", " "):
                     end = trimmed(start, end)
-                parent = frames[-1] if frames else None
-                if parent is not None and parent.is_map and parent.key is None:
-                    key = event.value  # this scalar is a key
-                    if key in parent.container:
-                        raise GiveUp  # a duplicate key
-                    parent.key, parent.key_range = key, (start, end)
-                    continue
-                path, key_range = _place(parent)
-                tag = scalar_tag(event)
+                value = event.value
+                # _place, scalar_tag and _attach written out: this branch runs for most
+                # events (two thousand in a framework), where a call costs a tenth
+                if frames:
+                    parent = frames[-1]
+                    if parent.is_map:
+                        key = parent.key
+                        if key is None:  # this scalar is a key
+                            if value in parent.container:
+                                raise GiveUp  # a duplicate key
+                            parent.key, parent.key_range = value, (start, end)
+                            continue
+                        path, key_range = (*parent.path, key), parent.key_range
+                    else:
+                        path, key_range = (*parent.path, len(parent.container)), None
+                else:
+                    parent, path, key_range = None, (), None
+                tag = event.tag
+                if tag is not None and tag != "!":
+                    tag = str(tag)
+                else:
+                    tag = _STR
+                    if event.implicit[0]:  # plain: 12 is an int, ~ is null...
+                        for candidate, regexp in implicit.get(value[:1], ()):
+                            if regexp.match(value):
+                                tag = candidate
+                                break
                 if path not in positions:
                     store(positions, path, (start, end, key_range, event.style))
-                if tag not in SAFE_TAGS:
-                    problems.append(tag_problem(tag, start, end))
-                _attach(parent, root, event.value if tag == _STR else scalar(tag, event.value))
-                if parent is not None:
+                if tag is not _STR:
+                    if tag not in SAFE_TAGS:
+                        problems.append(tag_problem(tag, start, end))
+                    if tag != _STR:
+                        value = scalar(tag, value)
+                if parent is None:
+                    root.append(value)
+                else:
+                    if parent.is_map:
+                        parent.container[parent.key] = value
+                        parent.key = None
+                    else:
+                        parent.container.append(value)
                     parent.last = end
                 continue
             elif kind is map_start or kind is seq_start:
