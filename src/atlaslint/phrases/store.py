@@ -99,7 +99,6 @@ def _unpickler() -> type:
 
 def _read(path: Path) -> Any | None:
     """The packs pickled at ``path``, or ``None`` (missing, untrusted or broken)."""
-
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
