@@ -94,7 +94,7 @@ def parser_events(text: str) -> Iterator[Any]:
 
 
 @functools.cache
-def _implicit() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
+def implicit_tags() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
     """YAML 1.2 implicit tags of plain scalars, by first character (ruamel's table).
 
     YAML 1.1's ``=`` (value) and ``!``/``&``/``*`` (yaml) entries are left out: a
@@ -117,7 +117,7 @@ def scalar_tag(event: Any) -> str:
         return str(tag)
     if event.implicit[0]:  # plain: 12 is an int, ~ is null, 2020-01-01 a date...
         value = event.value
-        for candidate, regexp in _implicit().get(value[:1], ()):
+        for candidate, regexp in implicit_tags().get(value[:1], ()):
             if regexp.match(value):
                 return candidate
     return _STR

@@ -19,7 +19,7 @@ from atlaslint.documents.data import MAX_DEPTH, Path_
 from atlaslint.documents.yaml_compose import (
     MAX_NODES,
     STD,
-    _implicit,
+    implicit_tags,
     parser_events,
     second_document,
     too_deep,
@@ -109,7 +109,7 @@ def stream_load(
     except ImportError:  # no C extension: ruamel's pure parser
         next_event, dispose = iter(parser_events(text)).__next__, lambda: None
     stream_end = ev.StreamEndEvent
-    implicit = _implicit()
+    implicit = implicit_tags()
     try:
         while True:
             event = next_event()
@@ -154,11 +154,10 @@ def stream_load(
                                 break
                 if path not in positions:
                     store(positions, path, (start, end, key_range, event.style))
-                if tag is not _STR:
+                if tag != _STR:
                     if tag not in SAFE_TAGS:
                         problems.append(tag_problem(tag, start, end))
-                    if tag != _STR:
-                        value = scalar(tag, value)
+                    value = scalar(tag, value)
                 if parent is None:
                     root.append(value)
                 else:
