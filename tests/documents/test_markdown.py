@@ -101,6 +101,22 @@ def test_words_outside_code_and_html_count_in_fragments():
     assert count_words("Two words `not these` and <b>x</b> — café’s\n\n```\nno\n```\n") == 5
 
 
+@pytest.mark.parametrize(
+    ("markdown", "words"),
+    [
+        ("one two\n\n~~~\nthree four\n~~~\n", 2),  # a tilde fence
+        ("one two ~~three~~ four\n", 4),  # tildes, but no fence: every word counts
+        ("one two\n\n    three four\n", 2),  # indented code
+        ("one two\n\n\tthree four\n", 2),  # indented by a tab
+        ("- one\n    - two three\n", 3),  # four spaces that open no code block
+    ],
+)
+def test_each_kind_of_code_is_left_out_of_the_count(markdown: str, words: int) -> None:
+    """Each marker of a possible code block or span, present or absent, gives the count
+    the parser's tree does (the markers only decide where the tree is read)."""
+    assert count_words(markdown) == words
+
+
 def _deepest_first(tree, limit):
     """The reference: depth-first, the first node deeper than ``limit``."""
     stack = [(tree, 0)]

@@ -77,6 +77,22 @@ def test_bom_and_crlf_are_normalised_and_remembered() -> None:
     assert result.encode(result.text) == b"\xef\xbb\xbfa: 1\r\nb: 2\r\n"
 
 
+@pytest.mark.parametrize(
+    ("data", "crlf", "line_ends"),
+    [
+        ("a: “1”\nb: 2\n".encode(), False, None),  # LF only (non-ASCII text)
+        ("a: “1”\r\nb: 2\r\n".encode(), True, None),  # CRLF throughout
+        ("a: “1”\rb: 2\r".encode(), False, ("\r", "\r")),  # lone CRs
+        ("a: “1”\r\nb: 2\nc: 3\r".encode(), True, ("\r\n", "\n", "\r")),  # mixed
+    ],
+)
+def test_line_ends_are_normalised_and_each_kind_restored(data, crlf, line_ends) -> None:
+    result = decode("f.yaml", data)
+    assert "\r" not in result.text
+    assert (result.crlf, result.line_ends) == (crlf, line_ends)
+    assert result.encode(result.text) == data
+
+
 def test_empty_file_decodes_to_empty_text() -> None:
     result = decode("f.md", b"")
     assert result.text == "" and not result.problems

@@ -144,11 +144,17 @@ def _unspelled(raw: bytes) -> list[int]:
     regular expression, which is ten times slower over a file's worth of text.
     """
     found: list[int] = []
-    for needle in (b"_", b"]("):
-        position = raw.find(needle)
-        while position != -1:
-            found.append(position)
-            position = raw.find(needle, position + 1)
+    position = raw.find(b"_")
+    while position != -1:
+        found.append(position)
+        position = raw.find(b"_", position + 1)
+    # "](" by its rarer second byte: one byte is found with memchr, and a pair of
+    # bytes was looked for much more slowly (14 µs of a profile's 58 here)
+    position = raw.find(b"(", 1)
+    while position != -1:
+        if raw[position - 1] == 0x5D:  # "]"
+            found.append(position - 1)
+        position = raw.find(b"(", position + 1)
     if b"&" in raw:
         found.extend(match.start() for match in _ENTITY.finditer(raw))
     classes = raw.translate(_GLUE_CLASSES)

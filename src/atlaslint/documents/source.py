@@ -133,12 +133,12 @@ def decode(path: str, data: bytes, fs_path: Path | None = None) -> SourceFile:
             f"invalid UTF-8: byte 0x{bad} cannot be decoded; save the file as UTF-8",
             bom=bom,
         )
-    crlf = "\r\n" in text
-    source = SourceFile(path, fs_path, _normalise(text), bom=bom, crlf=crlf)
-    if "\r" in text:
-        ends = tuple(_LINE_END.findall(text))
-        if any(end != "\r\n" for end in ends):  # mixed, or lone CRs: keep each one
-            source.line_ends = ends
+    if "\r" not in text:  # one character is found fast; "\r\n" in most text, slowly
+        return SourceFile(path, fs_path, text, bom=bom)
+    source = SourceFile(path, fs_path, _normalise(text), bom=bom, crlf="\r\n" in text)
+    ends = tuple(_LINE_END.findall(text))
+    if any(end != "\r\n" for end in ends):  # mixed, or lone CRs: keep each one
+        source.line_ends = ends
     return source
 
 
