@@ -233,6 +233,18 @@ def startup(env: dict[str, str]) -> dict:
     }
 
 
+def interpreter() -> str:
+    """The interpreter binary running the benchmark (and the atlaslint beside it), and
+    whether it runs on a shared ``libpython``: two builds of one Python differ by
+    several percent here (README, "Speed"), so results name the build they came from."""
+    binary = os.path.realpath(getattr(sys, "_base_executable", sys.executable))
+    try:  # what this process has loaded (Linux): a single binary loads no libpython
+        shared = "libpython" in Path("/proc/self/maps").read_text()
+    except OSError:
+        return binary
+    return f"{binary} ({'shared' if shared else 'no'} libpython)"
+
+
 def git_commit() -> str | None:
     try:
         out = subprocess.run(
@@ -295,6 +307,7 @@ def main(argv: list[str] | None = None) -> int:
         "when": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "commit": git_commit(),
         "python": platform.python_version(),
+        "interpreter": interpreter(),
         "platform": platform.platform(),
         "cpus": os.cpu_count(),
         "load_average_at_start": load,
@@ -305,6 +318,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     result["startup"] = startup(env)
     s = result["startup"]
+    print(f"python {result['python']}: {result['interpreter']}")
     print(
         f"start-up: python -c pass {s['bare_python_wall_s']:.3f} s; "
         f"import atlaslint.cli {s['import_cli_wall_s']:.3f} s "

@@ -77,6 +77,12 @@ def test_a_quick_run_writes_comparable_results(tmp_path: Path, monkeypatch) -> N
     assert rows["changed-one"]["files"] == 2
     assert all(row["exit_codes"] in ([0], [1]) for row in rows.values())
     assert result["startup"]["importtime_atlaslint_cli_us"] > 0
+    # the interpreter build that ran (two builds of one version differ by several %)
+    binary = result["interpreter"].split(" (")[0]
+    assert Path(binary).is_file() and Path(binary).samefile(sys._base_executable)
+    if Path("/proc/self/maps").exists():
+        loaded = "libpython" in Path("/proc/self/maps").read_text()
+        assert result["interpreter"].endswith("(shared libpython)" if loaded else "(no libpython)")
     if Path("/proc/self/smaps_rollup").exists():  # Linux 4.14 and later
         assert all(row["tree_pss_mb"] > 0 for row in rows.values())
     before, after = result["sizes"]["6"]["calibration_s"]  # the machine's speed, both ends

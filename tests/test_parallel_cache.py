@@ -3,6 +3,7 @@ that never serves a stale, corrupt or foreign result."""
 
 from __future__ import annotations
 
+import enum
 import json
 import os
 import pickle
@@ -369,6 +370,30 @@ def test_entries_are_written_early_when_many_are_pending(small: Path, monkeypatc
     monkeypatch.setattr(parallel, "compute", lambda *a: computed.append(a[0]) or real_compute(*a))
     again = ResultCache.for_settings(settings)
     assert parallel.run_tasks(tasks, settings, again, jobs=1) == first
+    assert computed == []
+
+
+def by_name(self: enum.Enum, protocol: object) -> tuple:
+    """How Python 3.11.2 (Debian 12's python3) pickles an enum member: a call of
+    ``builtins.getattr``, which no restricted unpickler may allow."""
+    return getattr, (type(self), self.name)
+
+
+def test_results_with_findings_are_reused_where_python_pickles_enums_by_name(
+    small: Path, monkeypatch
+) -> None:
+    monkeypatch.setattr(enum.Enum, "__reduce_ex__", by_name)
+    monkeypatch.delenv(ENV_OFF)
+    settings = resolve_settings([small], overrides={"cache_dir": str(small / "c")})
+    tasks = [(u, parallel.CHECK) for u in discover([(str(small), small)], settings).units]
+    store = ResultCache.for_settings(settings)
+    first = parallel.run_tasks(tasks, settings, store, jobs=1)
+    store.flush()
+    assert any(d.severity for r in first for d in r.diagnostics)  # findings were stored
+    computed = []
+    real_compute = parallel.compute
+    monkeypatch.setattr(parallel, "compute", lambda *a: computed.append(a[0]) or real_compute(*a))
+    assert parallel.run_tasks(tasks, settings, ResultCache.for_settings(settings), jobs=1) == first
     assert computed == []
 
 

@@ -15,6 +15,13 @@ class Severity(enum.IntEnum):
     WARNING = 2
     ERROR = 3
 
+    def __reduce_ex__(self, protocol: object) -> tuple:
+        # By value, a constructor call, on every Python. Python 3.11.2 (Debian 12's
+        # python3) pickles an enum member as ``getattr(Severity, "ERROR")``, which the
+        # cache's restricted unpickler refuses (builtins.getattr could reach anything):
+        # there every cached result holding a finding was a miss, checked again.
+        return (Severity, (self.value,))
+
     @property
     def label(self) -> str:
         return self.name.lower()
