@@ -33,6 +33,7 @@ import dataclasses
 import enum
 import functools
 import io
+import json
 import os
 import pickle
 import stat as stat_module
@@ -66,6 +67,8 @@ RACY_SECONDS = 2.0
 TEMP_PREFIX = ".tmp-"
 STALE_TEMP_SECONDS = 3600
 """A temporary file this old was left by a run that died before renaming it."""
+GUESSES = "guesses.json"
+"""The "did you mean" answers of the last run, for the slugs it saw (JSON)."""
 _SAFE_BUILTINS = frozenset({"set", "frozenset", "complex", "bytearray", "slice", "range"})
 
 
@@ -659,6 +662,38 @@ class ResultCache:
     def prepare(self) -> bool:
         """Create the folder (with a .gitignore and CACHEDIR.TAG)."""
         return _prepare(self.folder)
+
+    def _guess_key(self, slugs: set[str] | frozenset[str]) -> str:
+        digest = blake2b(self.salt, digest_size=16)
+        for slug in sorted(slugs):
+            digest.update(slug.encode("utf-8", "surrogatepass") + b"\0")
+        return digest.hexdigest()
+
+    def known_guesses(self, slugs: set[str] | frozenset[str]) -> dict[str, str | None]:
+        """The "did you mean" answers the last run found over exactly these slugs (and
+        this version, code and settings), or none. Each answer compared an unknown slug
+        with every slug; a warm run of 654 profiles spent a seventh of its time on them,
+        one of 20,000 a quarter. The caller still checks each answer (Guesser.remember)."""
+        try:
+            data = json.loads((self.folder / GUESSES).read_bytes())
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict) or data.get("key") != self._guess_key(slugs):
+            return {}
+        answers = data.get("answers")
+        return answers if isinstance(answers, dict) else {}
+
+    def remember_guesses(
+        self, slugs: set[str] | frozenset[str], answers: dict[str, str | None]
+    ) -> None:
+        """Keep a run's answers, those it took from the last run included, for the next
+        run over the same slugs (written only when they changed; a failure costs the
+        next run the search, nothing else)."""
+        if not answers or answers == self.known_guesses(slugs) or not self.prepare():
+            return
+        data = {"key": self._guess_key(slugs), "answers": answers}
+        payload = json.dumps(data, sort_keys=True).encode()
+        _write_atomically(self.folder / GUESSES, payload)
 
     def _remove_stale_temporaries(self) -> None:
         stale = time.time() - STALE_TEMP_SECONDS

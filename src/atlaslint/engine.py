@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from atlaslint.checks.grammar import start_session as start_grammar
 from atlaslint.checks.sink import Sink
-from atlaslint.checks.xref import Guesser, check_xref
+from atlaslint.checks.xref import Guesser, check_xref, profile_slugs
 from atlaslint.diagnostics import Diagnostic, Severity
 from atlaslint.discovery import discover, universe_real
 from atlaslint.fspaths import forget as forget_real_paths
@@ -333,6 +333,8 @@ def _check_paths(
         if len(slugs) >= GUESS_MEANWHILE_BELOW:
             slugs = None  # guessed at the end, over every core (check_xref)
     meanwhile = _MeanwhileWork(targets, slugs)
+    if meanwhile.guesses is not None and cache is not None:
+        meanwhile.guesses.remember(cache.known_guesses(meanwhile.guesses.slug_set))
     try:
         results = run_units(targets, grammar.settings, progress, cache, meanwhile)
     finally:
@@ -358,7 +360,14 @@ def _check_paths(
     sink = Sink(settings.registry)
     from atlaslint.parallel import resolve_jobs
 
-    check_xref(entries, sink, resolve_jobs(settings.jobs), meanwhile.guesses)
+    guesses, slugs = meanwhile.guesses, profile_slugs(entries)
+    if guesses is None or guesses.slug_set != slugs:
+        guesses = Guesser(slugs)
+        if cache is not None:
+            guesses.remember(cache.known_guesses(guesses.slug_set))
+    check_xref(entries, sink, resolve_jobs(settings.jobs), guesses)
+    if cache is not None:
+        cache.remember_guesses(guesses.slug_set, guesses.known)
     lines = {path: found for r in results for path, found in r.suppressions.items()}
     diagnostics.extend(filter_suppressed(sink.items, lines))
     judged = judge(diagnostics, settings)

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from atlaslint.cache import GUESSES
+from atlaslint.checks.xref import Guesser
 from tests.conftest import edit, find
 
 
@@ -157,3 +163,85 @@ def test_guesses_come_out_the_same_as_results_arrive_or_at_the_end(atlas, cli, m
     assert runs[0].stdout == runs[10**9].stdout
     (diag,) = [d for d in find(runs[0].diagnostics, "xref/unknown-slug") if "settr" in d["message"]]
     assert diag["suggestion"] == "tile-setter" and "did you mean 'tile-setter'?" in diag["message"]
+
+
+def _did_you_mean(run) -> list[tuple[str, str | None]]:
+    found = find(run.diagnostics, "xref/unknown-slug")
+    return sorted((d["message"], d.get("suggestion")) for d in found)
+
+
+@pytest.fixture
+def guessing_atlas(atlas, monkeypatch) -> Path:
+    """Two profiles, one naming a misspelt slug, with the result cache turned on."""
+    monkeypatch.delenv("ATLASLINT_NO_CACHE")
+    root = atlas("carpenter", "tile-setter")
+    edit(root / "carpenter/metadata.yaml", "slug: 'electrician'", "slug: 'tile-settr'")
+    return root
+
+
+def _searches(monkeypatch) -> list[str]:
+    """The values the "did you mean" search runs for (not answered from memory)."""
+    searched: list[str] = []
+    real = Guesser._closest
+    monkeypatch.setattr(Guesser, "_closest", lambda self, v: searched.append(v) or real(self, v))
+    return searched
+
+
+def test_a_warm_run_answers_did_you_mean_from_the_last_run(guessing_atlas, cli, monkeypatch):
+    cache = guessing_atlas / "cache"
+    args = ("check", str(guessing_atlas), "--format", "json", "--cache-dir", str(cache))
+    first = cli(*args)
+    assert ("tile-settr", "tile-setter") in json.loads((cache / GUESSES).read_text())[
+        "answers"
+    ].items()
+    searched = _searches(monkeypatch)
+    again = cli(*args)
+    assert searched == []
+    assert _did_you_mean(again) == _did_you_mean(first)
+    assert any(s == "tile-setter" for _, s in _did_you_mean(again))
+    # a pre-commit run of one file keeps every answer for the next full run
+    cli("check", str(guessing_atlas / "carpenter"), "--format", "json", "--cache-dir", str(cache))
+    assert "tile-settr" in json.loads((cache / GUESSES).read_text())["answers"]
+    assert searched == []
+
+
+def test_answers_are_for_the_slugs_they_were_found_among(guessing_atlas, atlas, cli, monkeypatch):
+    cache = guessing_atlas / "cache"
+    args = ("check", str(guessing_atlas), "--format", "json", "--cache-dir", str(cache))
+    cli(*args)
+    atlas("barista")  # one more profile: another set of slugs, another search
+    searched = _searches(monkeypatch)
+    run = cli(*args)
+    assert "tile-settr" in searched
+    assert any(s == "tile-setter" for _, s in _did_you_mean(run))
+
+
+@pytest.mark.parametrize(
+    "planted",
+    [
+        '{"answers": {"tile-settr": "rm -rf ~ (not a slug)"}}',  # right key added below
+        '{"answers": {"tile-settr": ["tile-setter"], "x": {"y": 1}}}',  # nor a string
+        "not json at all {",
+        '["a", "list"]',
+    ],
+)
+def test_remembered_answers_that_are_not_slugs_are_not_taken(
+    guessing_atlas, cli, monkeypatch, planted: str
+):
+    cache = guessing_atlas / "cache"
+    args = ("check", str(guessing_atlas), "--format", "json", "--cache-dir", str(cache))
+    first = cli(*args)
+    stored = json.loads((cache / GUESSES).read_text())
+    if planted.startswith('{"answers"'):  # under the right key: only the answers are wrong
+        planted = json.dumps({**json.loads(planted), "key": stored["key"]})
+    (cache / GUESSES).write_text(planted)
+    searched = _searches(monkeypatch)
+    again = cli(*args)
+    assert "tile-settr" in searched  # the search ran again
+    assert _did_you_mean(again) == _did_you_mean(first)
+    assert json.loads((cache / GUESSES).read_text()) == stored  # rewritten as it was
+
+
+def test_no_cache_remembers_no_answers(guessing_atlas, cli):
+    cli("check", str(guessing_atlas), "--format", "json", "--no-cache")
+    assert not list(guessing_atlas.rglob(GUESSES))

@@ -24,7 +24,7 @@ def check_xref(
     ``jobs``: processes that may share the "did you mean" search of a large atlas;
     ``guesses``: a guesser that may already know some answers (used only if it
     was made for the slugs ``entries`` hold)."""
-    slugs = {e.slug for e, _ in entries if e.kind == PROFILE and e.slug}
+    slugs = profile_slugs(entries)
     if guesses is None or guesses.slug_set != slugs:
         guesses = Guesser(slugs)
     unknown = [
@@ -66,6 +66,11 @@ def check_xref(
                 )
 
 
+def profile_slugs(entries: Iterable[tuple[IndexEntry, bool]]) -> set[str]:
+    """The slugs that exist: those of the profiles among ``entries``."""
+    return {e.slug for e, _ in entries if e.kind == PROFILE and e.slug}
+
+
 class Guesser:
     """The closest existing slug to an unknown one, as ``difflib.get_close_matches``
     (n=1, cutoff 0.8) finds it over every slug, but fast on large atlases.
@@ -89,6 +94,7 @@ class Guesser:
         for slug in self.slugs:
             self.by_length[len(slug)].append(slug)
         self.known: dict[str, str | None] = {}
+        """Every answer found, or taken from an earlier run (:meth:`remember`)."""
         self.compared = 0
 
     PARALLEL_FROM = 2_000_000
@@ -99,6 +105,15 @@ class Guesser:
         if value not in self.known:
             self.known[value] = self._closest(value)
         return self.known[value]
+
+    def remember(self, answers: dict[str, str | None]) -> None:
+        """Take answers found earlier over these same slugs (an answer must be one of
+        them, or none: anything else is not taken)."""
+        for value, guess in answers.items():
+            if isinstance(value, str) and (
+                guess is None or (isinstance(guess, str) and guess in self.slug_set)
+            ):
+                self.known.setdefault(value, guess)
 
     def prepare(self, values: Iterable[str], jobs: int) -> None:
         """Find the guesses for many values at once: over ``jobs`` forked processes
