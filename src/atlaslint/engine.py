@@ -246,6 +246,17 @@ class _MeanwhileWork:
         ]
 
 
+def _guesser(made: Guesser | None, slugs: set[str], cache: ResultCache | None) -> Guesser:
+    """The "did you mean" guesser for the slugs that exist: the one made while the run
+    went on if it was made for them, else a new one knowing the last run's answers."""
+    if made is not None and made.slug_set == slugs:
+        return made
+    guesser = Guesser(slugs)
+    if cache is not None:
+        guesser.remember(cache.known_guesses(slugs))
+    return guesser
+
+
 def index_units(
     units: Sequence[Unit], settings: Settings, cache: ResultCache | None = None
 ) -> list[UnitResult]:
@@ -360,11 +371,7 @@ def _check_paths(
     sink = Sink(settings.registry)
     from atlaslint.parallel import resolve_jobs
 
-    guesses, slugs = meanwhile.guesses, profile_slugs(entries)
-    if guesses is None or guesses.slug_set != slugs:
-        guesses = Guesser(slugs)
-        if cache is not None:
-            guesses.remember(cache.known_guesses(guesses.slug_set))
+    guesses = _guesser(meanwhile.guesses, profile_slugs(entries), cache)
     check_xref(entries, sink, resolve_jobs(settings.jobs), guesses)
     if cache is not None:
         cache.remember_guesses(guesses.slug_set, guesses.known)
