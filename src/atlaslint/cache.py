@@ -46,7 +46,7 @@ from atlaslint.diagnostics import Diagnostic
 from atlaslint.digest import blake2b
 from atlaslint.fsutil import hand_over, read_regular
 from atlaslint.positions import Span
-from atlaslint.units import PROFILE, Ref, Unit, UnitResult
+from atlaslint.units import PROFILE, IndexEntry, Ref, Unit, UnitResult
 
 FORMAT = 4
 """Bumped when the entry layout changes; older folders are then simply ignored."""
@@ -368,6 +368,8 @@ def rebase(value: Any, old: str, new: str) -> Any:
     """
     if isinstance(value, (str, *_SCALARS, Span)):
         return value
+    if type(value) is IndexEntry:  # what a pre-commit run looks up for every other unit
+        return _rebase_index(value, old, new)
     if type(value) is Ref:  # the bulk of an index: only its path moves
         value.path = _move(value.path, old, new)
         return value
@@ -398,6 +400,24 @@ def rebase(value: Any, old: str, new: str) -> Any:
         value.clear()
         value.update(moved_dict)
     return value
+
+
+def _rebase_index(entry: IndexEntry, old: str, new: str) -> IndexEntry:
+    """:func:`rebase` of an index entry, written out: its only paths are its refs'. A
+    pre-commit run of an atlas of 20,000 profiles rebases an entry for every other
+    profile, and the general walk (a dozen calls an entry) took a seventh of it."""
+    before, after = _prefix(old), _prefix(new)
+    cut = len(before)
+    refs = [*entry.titles, *entry.related]
+    if entry.profile_ref is not None:
+        refs.append(entry.profile_ref)
+    for ref in refs:
+        path = ref.path
+        if path == old:
+            ref.path = new
+        elif path.startswith(before):
+            ref.path = after + path[cut:]
+    return entry
 
 
 _INIT_FIELDS: dict[type, tuple[str, ...]] = {}
