@@ -558,6 +558,8 @@ class ResultCache:
         self._new: dict[int, dict[bytes, Slot]] = {}
         self._now = time.time()
         self._pending_bytes = 0
+        self._guesses: Any = None
+        """guesses.json as read (once a run: the run asks before and after its search)."""
 
     @classmethod
     def for_settings(cls, settings: Any) -> ResultCache | None:
@@ -694,10 +696,12 @@ class ResultCache:
         this version, code and settings), or none. Each answer compared an unknown slug
         with every slug; a warm run of 654 profiles spent a seventh of its time on them,
         one of 20,000 a quarter. The caller still checks each answer (Guesser.remember)."""
-        try:
-            data = json.loads((self.folder / GUESSES).read_bytes())
-        except (OSError, ValueError):
-            return {}
+        if self._guesses is None:
+            try:
+                self._guesses = json.loads((self.folder / GUESSES).read_bytes())
+            except (OSError, ValueError):
+                self._guesses = {}
+        data = self._guesses
         if not isinstance(data, dict) or data.get("key") != self._guess_key(slugs):
             return {}
         answers = data.get("answers")
@@ -712,8 +716,8 @@ class ResultCache:
         if not answers or answers == self.known_guesses(slugs) or not self.prepare():
             return
         data = {"key": self._guess_key(slugs), "answers": answers}
-        payload = json.dumps(data, sort_keys=True).encode()
-        _write_atomically(self.folder / GUESSES, payload)
+        if _write_atomically(self.folder / GUESSES, json.dumps(data, sort_keys=True).encode()):
+            self._guesses = data
 
     def _remove_stale_temporaries(self) -> None:
         stale = time.time() - STALE_TEMP_SECONDS
