@@ -10,11 +10,12 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import importlib
 import os
-import traceback
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from atlaslint.checks.grammar import start_session as start_grammar
@@ -36,38 +37,30 @@ if TYPE_CHECKING:
 Checker = Callable[[Unit, Settings], UnitResult]
 
 
+_KIND_MODULES = {
+    PROFILE: "atlaslint.kinds.profile",
+    FRAMEWORK: "atlaslint.kinds.framework",
+    RECORD: "atlaslint.kinds.record",
+}
+INDEXED_KINDS = (PROFILE, FRAMEWORK)
+"""Kinds whose units cross-file rules read (a record names no other file)."""
+
+
+def _kind_function(kind: str, verb: str) -> Callable | None:
+    """``check_<kind>`` or ``index_<kind>`` (``verb``) of the kind's module, which is
+    imported when the first unit of that kind comes: a run over profiles alone never
+    loads the record or framework checks (2-3 ms of imports before any work could
+    start)."""
+    if verb == "index" and kind not in INDEXED_KINDS:
+        return None
+    module = _kind_module(kind)
+    return None if module is None else getattr(module, f"{verb}_{kind}")
+
+
 @functools.cache
-def _checkers() -> dict[str, Checker]:
-    """The check of each kind of unit (made once: asked for every unit)."""
-    from atlaslint.kinds.profile import check_profile
-
-    table: dict[str, Checker] = {PROFILE: check_profile}
-    try:
-        from atlaslint.kinds.framework import check_framework
-
-        table[FRAMEWORK] = check_framework
-    except ImportError:
-        pass
-    try:
-        from atlaslint.kinds.record import check_record
-
-        table[RECORD] = check_record
-    except ImportError:
-        pass
-    return table
-
-
-def _indexers() -> dict[str, Callable[[Unit, Settings], IndexEntry]]:
-    from atlaslint.kinds.profile import index_profile
-
-    table = {PROFILE: index_profile}
-    try:
-        from atlaslint.kinds.framework import index_framework
-
-        table[FRAMEWORK] = index_framework
-    except ImportError:
-        pass
-    return table
+def _kind_module(kind: str) -> ModuleType | None:
+    name = _KIND_MODULES.get(kind)
+    return None if name is None else importlib.import_module(name)
 
 
 @dataclass
@@ -90,7 +83,7 @@ class RunResult:
 
 def check_unit(unit: Unit, settings: Settings) -> UnitResult:
     """Check one unit; an internal error becomes a diagnostic, never a crash."""
-    checker = _checkers().get(unit.kind)
+    checker: Checker | None = _kind_function(unit.kind, "check")
     if checker is None:
         return UnitResult([], IndexEntry(unit.kind))
     try:
@@ -105,6 +98,8 @@ def check_unit(unit: Unit, settings: Settings) -> UnitResult:
 def _culprit(exc: BaseException) -> str:
     """The check that failed: the innermost frame in ``atlaslint/checks`` (else in
     ``atlaslint/kinds``, else anywhere in atlaslint, else the last frame)."""
+    import traceback  # only when a check failed
+
     frames = traceback.extract_tb(exc.__traceback__)
     package = Path(__file__).resolve().parent
     for folder in (package / "checks", package / "kinds", package):
@@ -135,7 +130,7 @@ def internal_error(unit: Unit, exc: BaseException, settings: Settings) -> Diagno
 
 def index_unit(unit: Unit, settings: Settings) -> UnitResult:
     """Only the index entry of a unit that is not reported on (for cross-file rules)."""
-    indexer = _indexers().get(unit.kind)
+    indexer = _kind_function(unit.kind, "index")
     if indexer is None:
         return UnitResult([], IndexEntry(unit.kind))
     try:
@@ -356,12 +351,11 @@ def _check_paths(
     for result in results:
         diagnostics.extend(result.diagnostics)
         entries.append((result.index, True))
-    indexers = _indexers()
-    if any(u.kind in (PROFILE, FRAMEWORK) for u in targets) and not whole_atlas:
+    if any(u.kind in INDEXED_KINDS for u in targets) and not whole_atlas:
         others = [
             unit
             for unit, real in universe_real(settings)
-            if unit.kind in indexers and (unit.kind, real) not in target_keys
+            if unit.kind in INDEXED_KINDS and (unit.kind, real) not in target_keys
         ]
         for indexed in index_units(others, settings, cache):
             entries.append((indexed.index, False))

@@ -13,7 +13,6 @@ import contextlib
 import functools
 import os
 import stat
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -75,6 +74,8 @@ def atomic_write(path: Path | str, data: bytes) -> None:
         before = None
     if before is not None and not stat.S_ISREG(before.st_mode):
         raise IsADirectoryError(f"{target}: not a regular file")
+    import tempfile  # here, not at start-up: only --fix writes (tempfile and shutil: 2-3 ms)
+
     fd, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
     temp = Path(temp_name)
     try:

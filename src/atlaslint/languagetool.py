@@ -24,7 +24,6 @@ import contextlib
 import functools
 import os
 import re
-import shutil
 import threading
 import urllib.parse
 from collections.abc import Iterator
@@ -299,11 +298,16 @@ def download_folder() -> Path:
 
 def find_local_install() -> tuple[str, Path] | None:
     """The newest LanguageTool that language-tool-python downloaded earlier, if Java
-    is there to run it: ``(version, folder)``. Never downloads, never creates folders."""
-    if shutil.which("java") is None:
-        return None
+    is there to run it: ``(version, folder)``. Never downloads, never creates folders.
+
+    Asked at every start without a server: the folder is looked at first, and only
+    where it exists is Java looked for (``shutil`` and what it imports take 2 ms)."""
     folder = download_folder()
     if not folder.is_dir():
+        return None
+    import shutil
+
+    if shutil.which("java") is None:
         return None
     found: list[tuple[tuple[int, ...], str, Path]] = []
     for path in folder.glob("LanguageTool-*"):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import math
 import os
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -156,22 +157,27 @@ def _context() -> Any:
 
 
 def _warm_up(misses: list[Task], settings: Settings, keying: Keying | None) -> dict[int, Outcome]:
-    """Solve the first task of each kind here, before forking.
+    """Solve here, before forking, the first task of the commonest kind of task.
 
     That imports the parsers and compiles the schemas and rule packs that kind of
     unit needs, once, in this process: forked workers inherit all of it instead of
     each paying for it again, which is what makes a pool worth it for a few dozen
     units rather than a few hundred. (Whatever new checks a kind gains are warmed
     the same way, without a list to keep up to date.)
+
+    Only that kind: while this process warms up, the other cores wait, and a kind
+    with few units (a dozen frameworks among hundreds of profiles) costs less
+    prepared by the one or two workers that meet it, at the same time as the others
+    check profiles, than here before any of them starts (8 ms at 654 profiles).
     """
-    done: dict[int, Outcome] = {}
-    seen: set[tuple[str, str]] = set()
+    kinds = Counter((task[0].kind, task[1]) for task in misses)
+    if not kinds:
+        return {}
+    commonest = kinds.most_common(1)[0][0]
     for i, task in enumerate(misses):
-        kind = (task[0].kind, task[1])
-        if kind not in seen:
-            seen.add(kind)
-            done[i] = _solve(task, settings, keying)
-    return done
+        if (task[0].kind, task[1]) == commonest:
+            return {i: _solve(task, settings, keying)}
+    return {}
 
 
 def _pool_map(

@@ -85,7 +85,7 @@ class Settings:
     def registry(self) -> Registry:
         from atlaslint.registry import default_registry
 
-        registry = Registry(default_registry().all())
+        registry = Registry(default_registry(stored=self.cache).all())
         try:
             from atlaslint.phrases.loading import add_packs
         except ImportError:  # prose rules not installed in this build

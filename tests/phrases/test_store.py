@@ -241,6 +241,7 @@ def test_the_command_line_keeps_them_and_reports_the_same_bytes(tmp_path: Path) 
     env[ENV_DIR] = str(tmp_path / "results")
     first = _check(["check", "--format", "json", "."], env, root)
     assert len(kept(where)) == 1
+    assert len(list(where.glob("rules-*.pickle"))) == 1  # the built-in rules beside them
     (tmp_path / "results").rename(tmp_path / "results-before")  # cold again, packs kept
     second = _check(["check", "--format", "json", "."], env, root)
     assert first.returncode == second.returncode == without.returncode == 0

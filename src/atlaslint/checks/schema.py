@@ -7,7 +7,6 @@ packaged schemas: a remote reference is an error, never a fetch.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import functools
 import json
 from typing import Any
@@ -184,6 +183,8 @@ def _closest(value: Any, options: list[Any]) -> str | None:
     lowered = {s.lower(): s for s in strings}
     if value.lower() in lowered:
         return lowered[value.lower()]
+    import difflib  # only for a value the schema refused
+
     match = difflib.get_close_matches(value, strings, n=1, cutoff=0.6)
     return match[0] if match else None
 

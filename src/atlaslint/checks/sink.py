@@ -11,8 +11,17 @@ class Sink:
     """Collects diagnostics for one unit of work (a profile, a framework, a record)."""
 
     def __init__(self, registry: Registry | None = None) -> None:
-        self.registry = registry or default_registry()
+        self._registry = registry
         self.items: list[Diagnostic] = []
+
+    @property
+    def registry(self) -> Registry:
+        """The registry given, else the built-in rules, read only once a finding needs a
+        severity: validating a config that holds no error reads none (a run's first
+        reading decides whether the rules come kept ready, see ``builtin_rules``)."""
+        if self._registry is None:
+            self._registry = default_registry()
+        return self._registry
 
     def emit(
         self,
