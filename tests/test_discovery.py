@@ -78,3 +78,55 @@ def test_a_fast_disk_is_not_read_ahead(tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(discovery, "SLOW_LISTING", 3600.0)  # no listing is that slow
     monkeypatch.setattr(discovery._ReadAhead, "_read_ahead", lambda self, f: pytest.fail("read"))
     assert len(_found(tmp_path)) == 92
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX special files")
+def test_a_walked_profile_knows_which_of_its_files_are_files_as_isfile_does(tmp_path) -> None:
+    """The run lists each profile's files (the summary's count, JUnit's test cases)
+    from the folder's listing instead of asking the disk again; the listing must say
+    what os.path.isfile says, links and special files included."""
+    from atlaslint.engine import checked_files
+
+    souls = tmp_path / "souls"
+    cases = {
+        "both": ("file", "file"),
+        "soul-only": ("file", None),
+        "metadata-only": (None, "file"),
+        "linked-metadata": ("file", "link-to-file"),
+        "broken-link": ("file", "broken-link"),
+        "fifo": ("file", "fifo"),
+        "folder-named-metadata": ("file", "folder"),
+    }
+    for slug, kinds in cases.items():
+        folder = souls / slug
+        folder.mkdir(parents=True)
+        for name, kind in zip(("SOUL.md", "metadata.yaml"), kinds, strict=True):
+            path = folder / name
+            if kind == "file":
+                path.write_text("x\n", encoding="utf-8")
+            elif kind == "link-to-file":
+                (tmp_path / f"{slug}.target").write_text("x\n", encoding="utf-8")
+                os.symlink(tmp_path / f"{slug}.target", path)
+            elif kind == "broken-link":
+                os.symlink(tmp_path / "nowhere", path)
+            elif kind == "fifo":
+                os.mkfifo(path)
+            elif kind == "folder":
+                path.mkdir()
+    settings = resolve_settings([tmp_path])
+    units = {u.fs_path.name: u for u in discovery.discover([(".", tmp_path)], settings).units}
+    assert set(units) == set(cases)
+    for slug, unit in units.items():
+        by_isfile = tuple(
+            name for name in ("SOUL.md", "metadata.yaml") if os.path.isfile(souls / slug / name)
+        )
+        assert unit.files == by_isfile, slug
+        assert checked_files(unit) == checked_files(
+            discovery.Unit(unit.kind, unit.display, unit.fs_path)  # not listed: asks the disk
+        ), slug
+    # Listed once: deleting a file afterwards does not change what the run found.
+    (souls / "both" / "metadata.yaml").unlink()
+    assert checked_files(units["both"]) == (
+        ["souls/both/SOUL.md", "souls/both/metadata.yaml"],
+        2,
+    )

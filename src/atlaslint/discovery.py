@@ -164,7 +164,7 @@ class Walker:
         """
         top = real_text(folder)
         start = os.fspath(folder)
-        for current, dirs, files, links in _scan(start):
+        for current, dirs, files, links, profile_files in _scan(start):
             rel = current[len(start) :].lstrip(os.sep)
             real_dir = os.path.join(top, rel) if rel else top
             here = self._relative_text(real_dir)
@@ -184,7 +184,7 @@ class Walker:
                     if self._included_relative(
                         relative, os.path.join(current, n)
                     ) and not self._excluded_relative(relative, False):
-                        yield Unit(PROFILE, shown, Path(current)), real_dir
+                        yield Unit(PROFILE, shown, Path(current), files=profile_files), real_dir
                         break
             for name in sorted(files):
                 if name in _PROFILE_SET or name in ALWAYS_SKIPPED:
@@ -298,9 +298,13 @@ class _ReadAhead:
             self.threads.shutdown(wait=False, cancel_futures=True)
 
 
-def _scan(top: str) -> Iterator[tuple[str, list[str], list[str], frozenset[str]]]:
+def _scan(
+    top: str,
+) -> Iterator[tuple[str, list[str], list[str], frozenset[str], tuple[str, ...]]]:
     """``os.walk(top, followlinks=False)`` (top-down: prune ``dirs`` in place), plus
-    the names that are symbolic links, known from the directory listing itself.
+    the names that are symbolic links, known from the directory listing itself, and
+    which of a profile's two files are files (as ``os.path.isfile`` tells, without
+    asking the disk again where the listing tells: the run lists them per profile).
 
     Iterative, so a folder deep in the tree costs no chain of generators: an atlas of
     20,000 profile folders is listed in one loop. The folders of a large folder
@@ -318,6 +322,7 @@ def _scan(top: str) -> Iterator[tuple[str, list[str], list[str], frozenset[str]]
             dirs: list[str] = []
             files: list[str] = []
             links = set()
+            profile_files = set()
             for entry in entries:
                 try:
                     is_dir = entry.is_dir()
@@ -327,10 +332,13 @@ def _scan(top: str) -> Iterator[tuple[str, list[str], list[str], frozenset[str]]
                 try:
                     if entry.is_symlink():
                         links.add(entry.name)
+                    if entry.name in _PROFILE_SET and entry.is_file():
+                        profile_files.add(entry.name)
                 except OSError:
                     pass
             frozen = frozenset(links)
-            yield folder, dirs, files, frozen
+            found = tuple(name for name in PROFILE_FILES if name in profile_files)
+            yield folder, dirs, files, frozen, found
             children = [os.path.join(folder, name) for name in dirs if name not in frozen]
             pending.extend(reversed(children))
             reader.children(children)

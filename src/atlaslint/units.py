@@ -28,6 +28,9 @@ class Unit:
     stdin_text: str | None = None
     stdin_name: str | None = None
     """For a profile read from stdin: which of its files the text stands for."""
+    files: tuple[str, ...] | None = field(default=None, compare=False)
+    """A profile's SOUL.md and metadata.yaml that are files, as its folder's listing
+    showed them (``None``: not listed; the disk is asked when the run lists them)."""
 
     @property
     def slug(self) -> str:
