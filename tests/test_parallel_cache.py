@@ -546,3 +546,31 @@ def test_each_units_files_are_hinted_to_the_disk_before_it_is_checked(
     calls.clear()
     assert [r for r, _, _ in parallel._work((8, 12))] == expected[8:12]
     assert calls == [sum(files[12:16])]  # as many tasks after it (the next chunk)
+
+
+def test_only_the_commonest_kind_is_warmed_up_before_forking(tmp_path: Path, monkeypatch) -> None:
+    """The parent checks one unit of the kind most tasks have before it forks (the
+    workers inherit what that loaded); a framework among profiles is left to the
+    worker that meets it, and every task's result is still delivered in order."""
+    from benchmarks.corpus import generate
+
+    root = generate(2 * parallel.MIN_PARALLEL + 2, home=tmp_path)
+    settings = resolve_settings([root])
+    units = discover([(str(root), root)], settings).units
+    kinds = [unit.kind for unit in units]
+    assert kinds[0] == "framework" and kinds.count("profile") > kinds.count("framework")
+    solved_here: list[str] = []
+    real_solve = parallel._solve
+
+    def spied(task, settings, keying):
+        solved_here.append(task[0].kind)
+        return real_solve(task, settings, keying)
+
+    monkeypatch.setattr(parallel, "_solve", spied)
+    tasks = [(unit, parallel.CHECK) for unit in units]
+    warmed = parallel._warm_up([(u, m, None) for u, m in tasks], settings, None)
+    assert solved_here == ["profile"]
+    assert list(warmed) == [kinds.index("profile")]
+    assert parallel._warm_up([], settings, None) == {}
+    alone = parallel.run_tasks(tasks, settings, jobs=1)
+    assert parallel.run_tasks(tasks, settings, jobs=2) == alone
