@@ -35,7 +35,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from benchmarks.corpus import CORPUS_HOME, generate, sample_folder
+from benchmarks.corpus import (
+    CORPUS_HOME,
+    describe_sample,
+    fingerprint_of,
+    generate,
+    sample_folder,
+)
 from benchmarks.measure import Sample, run
 
 HERE = Path(__file__).resolve().parent
@@ -199,6 +205,7 @@ def bench_size(size: int, scenarios: list[str], repeat: int, env: dict[str, str]
     return {
         "profiles": atlas.profiles,
         "root": str(root),
+        "atlas_fingerprint": fingerprint_of(root),
         "calibration_s": [before, after],
         "scenarios": rows,
     }
@@ -268,6 +275,12 @@ def compare(current: dict, earlier_path: Path) -> None:
     }
     print(f"\nCompared with {earlier_path.name}:")
     for size, result in current["sizes"].items():
+        earlier_atlas = earlier.get("sizes", {}).get(size, {}).get("atlas_fingerprint")
+        if earlier_atlas != result.get("atlas_fingerprint"):
+            print(
+                f"  note: the {size}-profile atlases differ (other profiles copied, or"
+                " another generator): the figures are not comparable"
+            )
         for row in result["scenarios"]:
             old = before.get((size, row["scenario"]))
             if old and old["wall_s"]:
@@ -319,6 +332,7 @@ def main(argv: list[str] | None = None) -> int:
     result["startup"] = startup(env)
     s = result["startup"]
     print(f"python {result['python']}: {result['interpreter']}")
+    print(describe_sample())
     print(
         f"start-up: python -c pass {s['bare_python_wall_s']:.3f} s; "
         f"import atlaslint.cli {s['import_cli_wall_s']:.3f} s "

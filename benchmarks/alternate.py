@@ -26,7 +26,7 @@ import sys
 from pathlib import Path
 
 from benchmarks.__main__ import BENCH_CACHE, RESULTS, child_env, files_of
-from benchmarks.corpus import generate
+from benchmarks.corpus import describe_sample, fingerprint_of, generate
 from benchmarks.measure import run
 
 
@@ -111,12 +111,14 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"{command}: not an executable")
         builds[name] = os.path.abspath(found)  # the runs start in the atlas's folder
     root = generate(args.size)
+    print(describe_sample())
     samples = alternate(builds, root, args.pairs, extra, args.evict)
     if len({r["files"] for runs in samples.values() for r in runs}) != 1:
         print("note: the builds did not check the same number of files", file=sys.stderr)
     result = {
         "when": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "atlas": str(root),
+        "atlas_fingerprint": fingerprint_of(root),
         "builds": builds,
         "evict": args.evict,
         "extra": extra,

@@ -51,6 +51,31 @@ def sample_folder() -> Path:
     return shared if (shared / "souls").is_dir() else REPO / "examples"
 
 
+def describe_sample(folder: Path | None = None) -> str:
+    """Where the atlases' profiles are copied from, for the top of a report: figures
+    from atlases made of the one bundled example (a checkout with no
+    ``../shared/corpus`` beside it) are not comparable with those made of the real
+    profiles."""
+    folder = folder or sample_folder()
+    count = len(load_templates(folder))
+    line = f"profiles copied from {folder} ({count} real profile{'s' if count != 1 else ''})"
+    if folder == REPO / "examples":
+        line += (
+            "; ../shared/corpus is absent, so these atlases are not those made from"
+            " the real corpus and their figures are not comparable with them"
+        )
+    return line
+
+
+def fingerprint_of(root: Path) -> str | None:
+    """The fingerprint a generated atlas was made with (its profiles, size and this
+    generator): two results are comparable only for atlases of equal fingerprints."""
+    try:
+        return str(json.loads((root / ".generated.json").read_text())["fingerprint"])
+    except (OSError, ValueError, KeyError):
+        return None
+
+
 def load_templates(folder: Path) -> list[Template]:
     """Every profile under ``folder`` whose metadata parses and names a slug and title."""
     yaml = YAML(typ="safe", pure=False)

@@ -63,11 +63,15 @@ def test_the_tree_s_proportional_memory_counts_a_forked_copy_once(tmp_path: Path
     assert 80 < sample.tree_pss_mb < 0.7 * sample.tree_rss_mb
 
 
-def test_a_quick_run_writes_comparable_results(tmp_path: Path, monkeypatch) -> None:
+def test_a_quick_run_writes_comparable_results(tmp_path: Path, monkeypatch, capsys) -> None:
     monkeypatch.setattr(bench, "generate", lambda size: generate(size, home=tmp_path / "c"))
     out = tmp_path / "r.json"
     assert bench.main(["--sizes", "6", "--repeat", "1", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert f"profiles copied from {sample_folder()}" in printed
     result = json.loads(out.read_text())
+    stamp = json.loads((tmp_path / "c" / "atlas-6" / ".generated.json").read_text())
+    assert result["sizes"]["6"]["atlas_fingerprint"] == stamp["fingerprint"]
     rows = {row["scenario"]: row for row in result["sizes"]["6"]["scenarios"]}
     assert set(rows) == {"cold", "warm", "changed-one", "cold-jobs1", "cold-first"}
     assert rows["cold-first"]["files"] == rows["cold"]["files"]
@@ -133,3 +137,28 @@ def test_two_builds_run_in_turn_on_the_same_cold_atlas(tmp_path: Path, monkeypat
     assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
     if hasattr(os, "posix_fadvise"):
         assert alternate.evict(root) == len(before)
+
+
+def test_a_comparison_says_when_the_atlases_differ(tmp_path: Path, capsys) -> None:
+    """Atlases made from other profiles (a checkout without ../shared/corpus copies
+    the one bundled example) give other figures: a comparison says so."""
+    row = {"scenario": "cold", "wall_s": 1.0}
+    earlier = tmp_path / "earlier.json"
+    earlier.write_text(
+        json.dumps({"sizes": {"654": {"atlas_fingerprint": "a", "scenarios": [row]}}})
+    )
+    same = {"sizes": {"654": {"atlas_fingerprint": "a", "scenarios": [row]}}}
+    bench.compare(same, earlier)
+    assert "not comparable" not in capsys.readouterr().out
+    other = {"sizes": {"654": {"atlas_fingerprint": "b", "scenarios": [row]}}}
+    bench.compare(other, earlier)
+    assert "the 654-profile atlases differ" in capsys.readouterr().out
+
+
+def test_the_bundled_example_is_named_as_a_sample_of_its_own() -> None:
+    from benchmarks.corpus import REPO, describe_sample
+
+    examples = describe_sample(REPO / "examples")
+    assert "../shared/corpus is absent" in examples and "not comparable" in examples
+    if sample_folder() != REPO / "examples":
+        assert "not comparable" not in describe_sample()
