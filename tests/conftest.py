@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from atlaslint.cli import main
-from atlaslint.phrases.store import ENV_USER_DIR
+from atlaslint.prepared import ENV_USER_DIR
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

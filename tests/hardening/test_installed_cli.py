@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from atlaslint.phrases.store import ENV_USER_DIR
+from atlaslint.prepared import ENV_USER_DIR
 from tests.hardening.hardening_support import (
     EXAMPLE_PROFILE,
     assert_unchanged,

@@ -15,9 +15,9 @@ import pytest
 
 from atlaslint.cache import ENV_DIR, ENV_OFF
 from atlaslint.phrases import pack as pack_module
-from atlaslint.phrases import store
 from atlaslint.phrases.pack import load_builtin_packs
-from atlaslint.phrases.store import ENV_USER_DIR, KEPT, PREFIX, SUFFIX, stored_builtin_packs
+from atlaslint.phrases.store import PREFIX, stored_builtin_packs
+from atlaslint.prepared import ENV_USER_DIR, KEPT, SUFFIX, key_of
 from tests.example_atlas import SLUG, make_atlas
 
 TEXT = (
@@ -167,16 +167,16 @@ def test_the_key_follows_the_packs_and_the_code(tmp_path: Path) -> None:
     pack, code = tmp_path / "style.yaml", tmp_path / "pack.py"
     pack.write_text("pack: style\n")
     code.write_text("x = 1\n")
-    first = store.store_key([pack], [code])
-    assert store.store_key([pack], [code]) == first
+    first = key_of([pack], [code])
+    assert key_of([pack], [code]) == first
     pack.write_text("pack: style \n")
-    second = store.store_key([pack], [code])
+    second = key_of([pack], [code])
     code.write_text("x = 2\n")
-    third = store.store_key([pack], [code])
+    third = key_of([pack], [code])
     moved = tmp_path / "moved"
     moved.mkdir()
     (moved / "style.yaml").write_bytes(pack.read_bytes())
-    fourth = store.store_key([moved / "style.yaml"], [code])
+    fourth = key_of([moved / "style.yaml"], [code])
     assert len({first, second, third, fourth}) == 4
 
 

@@ -11,20 +11,12 @@ restricted unpickler in about 4 ms).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
-from atlaslint.prepared import ENV_USER_DIR, KEPT, SUFFIX, kept, key_of
+from atlaslint.prepared import kept
 
 PREFIX = "packs-"
-
-__all__ = ["ENV_USER_DIR", "KEPT", "PREFIX", "SUFFIX", "store_key", "stored_builtin_packs"]
-
-
-def store_key(pack_paths: Sequence[Path], code: Sequence[Path]) -> str:
-    """The digest naming the pickle of ``pack_paths`` loaded by the modules in ``code``."""
-    return key_of(pack_paths, code)
 
 
 def _code_files() -> list[Path]:
