@@ -373,6 +373,26 @@ def test_entries_are_written_early_when_many_are_pending(small: Path, monkeypatc
     assert computed == []
 
 
+def test_a_result_checked_here_is_cached_without_a_round_trip(small: Path, monkeypatch) -> None:
+    """In this process a result is both stored (pickled once, as its entry) and used as
+    it is; only a worker's result, which crosses the pipe as its entry, is unpickled."""
+    monkeypatch.delenv(ENV_OFF)
+    settings = resolve_settings([small], overrides={"cache_dir": str(small / "c")})
+    units = discover([(str(small), small)], settings).units
+    tasks = [(u, parallel.CHECK) for u in units]
+    unpickled = []
+    real_result_of = parallel.result_of
+    monkeypatch.setattr(parallel, "result_of", lambda p: unpickled.append(p) or real_result_of(p))
+    store = ResultCache.for_settings(settings)
+    assert store is not None
+    checked = parallel.run_tasks(tasks, settings, store, jobs=1)
+    assert store.flush() == len(tasks)
+    assert unpickled == []
+    reused = parallel.run_tasks(tasks, settings, ResultCache.for_settings(settings), jobs=1)
+    assert reused == checked
+    assert [d.rule for r in checked for d in r.diagnostics]  # findings went both ways
+
+
 def by_name(self: enum.Enum, protocol: object) -> tuple:
     """How Python 3.11.2 (Debian 12's python3) pickles an enum member: a call of
     ``builtins.getattr``, which no restricted unpickler may allow."""
@@ -416,6 +436,28 @@ def test_a_run_collects_garbage_rarely_and_restores_the_setting(small: Path, mon
     engine.check_paths([(str(small), small)], settings)
     assert seen and seen[0][0] == engine.COLLECT_EVERY
     assert gc.get_threshold() == before
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_results_taken_are_kept_from_the_collector_until_the_run_ends(
+    small: Path, jobs: int
+) -> None:
+    """The results a run holds are frozen (the collector never walks them again) from
+    the next chunk on, whether checked here or by workers; afterwards a library
+    caller's collector is as it was, nothing left frozen."""
+    import gc
+
+    settings = resolve_settings([small])
+    units = discover([(str(small), small)], settings).units
+    tasks = [(u, parallel.CHECK) for u in units] * (2 * parallel.MIN_PARALLEL)
+    assert len(tasks) > parallel.MAX_CHUNK
+    frozen: list[int] = []
+    before = gc.get_freeze_count()
+    parallel.run_tasks(
+        tasks, settings, None, jobs=jobs, on_result=lambda *_: frozen.append(gc.get_freeze_count())
+    )
+    assert before == 0 and gc.get_freeze_count() == 0
+    assert frozen[parallel.MAX_CHUNK] > frozen[parallel.MAX_CHUNK - 1] > 0
 
 
 def test_a_file_hashed_for_the_cache_is_not_read_again_and_is_what_is_checked(
