@@ -458,6 +458,14 @@ def test_results_taken_are_kept_from_the_collector_until_the_run_ends(
     )
     assert before == 0 and gc.get_freeze_count() == 0
     assert frozen[parallel.MAX_CHUNK] > frozen[parallel.MAX_CHUNK - 1] > 0
+    # a caller that froze its own heap (a server that forks) keeps it frozen
+    gc.freeze()
+    try:
+        held = gc.get_freeze_count()
+        parallel.run_tasks(tasks, settings, None, jobs=jobs)
+        assert held > 0 and gc.get_freeze_count() > 0  # not thawed (a few freed since)
+    finally:
+        gc.unfreeze()
 
 
 def test_a_file_hashed_for_the_cache_is_not_read_again_and_is_what_is_checked(
