@@ -143,3 +143,43 @@ def test_the_command_exits_with_mains_code_and_skips_the_last_collection(atlas) 
     assert run.returncode == 1, run.stderr
     assert "xref/slug-mismatch" in run.stdout
     assert run.stderr.splitlines()[-1] == "frozen True"
+
+
+def test_the_command_starts_without_the_collector_and_a_run_turns_it_on(atlas) -> None:
+    """Starting up (imports, settings) runs with the garbage collector off; a check
+    runs with it on, at the run's threshold, and a library caller's setting is
+    restored afterwards."""
+    import gc
+    import subprocess
+    import sys
+
+    from atlaslint import engine
+
+    root = atlas("carpenter")
+    code = (
+        "import gc, sys\n"
+        "import atlaslint.engine as engine\n"
+        "real = engine.few_collections\n"
+        "def spy():\n"
+        "    print('starting', gc.isenabled(), file=sys.stderr)\n"
+        "    return real()\n"
+        "engine.few_collections = spy\n"
+        "real_run = engine.run_units\n"
+        "engine.run_units = lambda *a, **k: print('checking', gc.isenabled(), file=sys.stderr)"
+        " or real_run(*a, **k)\n"
+        "from atlaslint.cli import entry\n"
+        f"sys.argv = ['atlaslint', 'check', '--no-cache', '-q', {str(root)!r}]\n"
+        "entry()\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert [
+        line for line in run.stderr.splitlines() if line.startswith(("starting", "checking"))
+    ] == ["starting False", "checking True"]
+    gc.disable()
+    try:
+        with engine.few_collections():
+            assert gc.isenabled() and gc.get_threshold()[0] == engine.COLLECT_EVERY
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -303,13 +303,22 @@ memory stays the same (measured in the benchmarks' peak)."""
 
 @contextlib.contextmanager
 def few_collections() -> Iterator[None]:
-    """Collect garbage rarely for the duration (workers forked meanwhile inherit it)."""
+    """Collect garbage rarely for the duration (workers forked meanwhile inherit it).
+
+    The collector is on for the run even where the caller had it off (the
+    command turns it off while it starts: :func:`atlaslint.cli.entry`), and left
+    as it was found afterwards.
+    """
     before = gc.get_threshold()
+    enabled = gc.isenabled()
     gc.set_threshold(COLLECT_EVERY, *before[1:])
+    gc.enable()
     try:
         yield
     finally:
         gc.set_threshold(*before)
+        if not enabled:
+            gc.disable()
 
 
 def check_paths(
