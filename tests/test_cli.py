@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 from tests.conftest import EXAMPLES, edit
 
@@ -120,26 +123,33 @@ def test_rules_and_explain(cli):
     assert cli("explain", "nope/nope").exit_code == 2
 
 
+def run_entry(prelude: str, root: Path) -> subprocess.CompletedProcess:
+    """``atlaslint check --no-cache -q root`` through the installed command's function,
+    in a fresh interpreter that first runs ``prelude`` (hooks that report on stderr)."""
+    code = (
+        f"{prelude}"
+        "from atlaslint.cli import entry\n"
+        f"sys.argv = ['atlaslint', 'check', '--no-cache', '-q', {str(root)!r}]\n"
+        "entry()\n"
+    )
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+
+
 def test_the_command_exits_with_mains_code_and_skips_the_last_collection(atlas) -> None:
     """The installed command is ``entry``: ``main``'s exit code, with everything the run
     left frozen before the interpreter's final garbage collection (which would walk
     it all to free nothing)."""
-    import subprocess
-    import sys
     from importlib.metadata import entry_points
 
     (script,) = [ep for ep in entry_points(group="console_scripts") if ep.name == "atlaslint"]
     assert script.value == "atlaslint.cli:entry"
     root = atlas("carpenter")
     edit(root / "carpenter/metadata.yaml", "slug: 'carpenter'", "slug: 'x'")  # an error
-    code = (
+    run = run_entry(
         "import atexit, gc, sys\n"
-        "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 1000, file=sys.stderr))\n"
-        "from atlaslint.cli import entry\n"
-        f"sys.argv = ['atlaslint', 'check', '--no-cache', '-q', {str(root)!r}]\n"
-        "entry()\n"
+        "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 1000, file=sys.stderr))\n",
+        root,
     )
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert run.returncode == 1, run.stderr
     assert "xref/slug-mismatch" in run.stdout
     assert run.stderr.splitlines()[-1] == "frozen True"
@@ -150,13 +160,10 @@ def test_the_command_starts_without_the_collector_and_a_run_turns_it_on(atlas) -
     runs with it on, at the run's threshold, and a library caller's setting is
     restored afterwards."""
     import gc
-    import subprocess
-    import sys
 
     from atlaslint import engine
 
-    root = atlas("carpenter")
-    code = (
+    run = run_entry(
         "import gc, sys\n"
         "import atlaslint.engine as engine\n"
         "real = engine.few_collections\n"
@@ -166,12 +173,9 @@ def test_the_command_starts_without_the_collector_and_a_run_turns_it_on(atlas) -
         "engine.few_collections = spy\n"
         "real_run = engine.run_units\n"
         "engine.run_units = lambda *a, **k: print('checking', gc.isenabled(), file=sys.stderr)"
-        " or real_run(*a, **k)\n"
-        "from atlaslint.cli import entry\n"
-        f"sys.argv = ['atlaslint', 'check', '--no-cache', '-q', {str(root)!r}]\n"
-        "entry()\n"
+        " or real_run(*a, **k)\n",
+        atlas("carpenter"),
     )
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
     assert [
         line for line in run.stderr.splitlines() if line.startswith(("starting", "checking"))
