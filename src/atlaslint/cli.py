@@ -351,7 +351,7 @@ def entry() -> None:
     run starts, then an exit without the interpreter's last collection.
 
     Importing the program and reading its settings make objects that live as long
-    as the process and no garbage worth a look (the one cyclic garbage a run
+    as the process and no garbage worth a look (the only cyclic garbage a run
     leaves, some hundreds of objects, comes from class-building libraries at
     import), yet the collector walked them some 57 times: about 10 ms of every
     start, before the first file is read. A run turns it on again
