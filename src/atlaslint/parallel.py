@@ -200,17 +200,12 @@ def _pool_map(
     rest = [task for i, task in enumerate(misses) if i not in warmed]
     # Everything alive now (parsers, compiled schemas and rule packs) is inherited by
     # the workers: frozen, the collector never walks it there, so its pages stay
-    # shared instead of being copied into every worker. (A caller that froze its own
-    # heap before, as a server that forks does, keeps it frozen.)
-    thawed = gc.get_freeze_count() == 0
+    # shared instead of being copied into every worker (:func:`run_tasks` thaws it
+    # when the run ends).
     gc.freeze()
-    try:
-        computed = _run_pool(rest, settings, keying, workers, context)
-        for i in range(len(misses)):
-            yield warmed[i] if i in warmed else next(computed)
-    finally:
-        if thawed:
-            gc.unfreeze()
+    computed = _run_pool(rest, settings, keying, workers, context)
+    for i in range(len(misses)):
+        yield warmed[i] if i in warmed else next(computed)
 
 
 def _run_pool(
@@ -291,11 +286,12 @@ def run_tasks(
         outcomes: Iterator[Outcome] = _pool_map(misses, settings, keying, workers)
     else:
         outcomes = _solved_in_order(misses, settings, keying)
-    # The results taken so far are frozen every chunk, and thawed when the run ends:
-    # they live that long and hold no cycles, and the collector, which walks every
-    # object younger than its last look, found nothing in them but cost 0.55 s of this
-    # process's CPU at 20,000 profiles (freezing is a list splice). Not for a caller
-    # that froze its own heap: thawing at the end would thaw that too.
+    # The results taken so far are frozen every chunk (as is, before a pool forks,
+    # everything the workers inherit), and thawed when the run ends: they live that
+    # long and hold no cycles, and the collector, which walks every object younger
+    # than its last look, found nothing in them but cost 0.55 s of this process's CPU
+    # at 20,000 profiles (freezing is a list splice). Not for a caller that froze its
+    # own heap: thawing at the end would thaw that too.
     freezing = gc.get_freeze_count() == 0
     try:
         for n, (i, outcome) in enumerate(zip(positions, outcomes, strict=True)):
