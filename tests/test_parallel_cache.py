@@ -386,7 +386,8 @@ def test_a_result_checked_here_is_cached_without_a_round_trip(small: Path, monke
     store = ResultCache.for_settings(settings)
     assert store is not None
     checked = parallel.run_tasks(tasks, settings, store, jobs=1)
-    assert store.flush() == len(tasks)
+    store.flush()  # counts shards written, and two units may share a shard
+    assert len(entries(small / "c")) == len(tasks)
     assert unpickled == []
     reused = parallel.run_tasks(tasks, settings, ResultCache.for_settings(settings), jobs=1)
     assert reused == checked

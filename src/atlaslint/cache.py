@@ -653,7 +653,8 @@ class ResultCache:
             self.flush()
 
     def flush(self) -> int:
-        """Write every shard that gained entries; failures only cost speed later."""
+        """Write every shard that gained entries; failures only cost speed later.
+        Returns how many shards were written (entries share them)."""
         written = 0
         if not self._new or not self.prepare():
             self._new.clear()
