@@ -164,21 +164,57 @@ CALIBRATION = (
 On a shared virtual machine that changes by a factor of three within minutes, so
 runs are comparable only when their calibrations are alike."""
 
+CALIBRATION_MEMORY = (
+    "import random, time\n"
+    "random.seed(1)\n"
+    "started = time.process_time()\n"
+    "table = {str(i * 7919 % 1_000_003): (i, str(i)) for i in range(200_000)}\n"
+    "keys = list(table)\n"
+    "random.shuffle(keys)\n"
+    "total = sum(table[key][0] for key in keys)\n"
+    "keys.sort()\n"
+    "print(time.process_time() - started)\n"
+)
+"""A fixed piece of Python that works through a table of tens of megabytes, far past
+a core's own caches, as atlaslint's runs do. The loop above stays in the fastest
+cache and misses the slow spells of a machine whose memory is shared with others:
+over 95 rounds of both loops and a ``--jobs 1`` check of the 654-profile atlas
+(whose CPU time varied from 1.5 to 3.0 s for the same work), this one's time went
+with atlaslint's (correlation 0.56), the small loop's hardly (0.22)."""
 
-def calibrate(env: dict[str, str]) -> float:
-    """Seconds of CPU the :data:`CALIBRATION` loop takes now (the best of three)."""
+CALIBRATIONS = {"calibration_s": CALIBRATION, "calibration_memory_s": CALIBRATION_MEMORY}
+"""Results key -> the code timed before and after each atlas."""
+
+COMPARABLE = 0.15
+"""Calibrations further apart than this (relative) make two results not comparable."""
+
+
+def calibrate(env: dict[str, str], code: str = CALIBRATION) -> float:
+    """Seconds of CPU a calibration (``code``) takes now (the best of three)."""
     times = []
     for _ in range(3):
-        sample = run([sys.executable, "-c", CALIBRATION], HERE, env)
+        sample = run([sys.executable, "-c", code], HERE, env)
         times.append(float(sample.stdout.decode().strip()))
     return round(min(times), 4)
+
+
+def calibrations(env: dict[str, str]) -> dict[str, float]:
+    """Every calibration of :data:`CALIBRATIONS`, timed now."""
+    return {key: calibrate(env, code) for key, code in CALIBRATIONS.items()}
+
+
+def describe(timed: dict[str, float]) -> str:
+    return (
+        f"a fixed loop takes {1000 * timed['calibration_s']:.0f} ms, a memory-bound one"
+        f" {1000 * timed['calibration_memory_s']:.0f} ms"
+    )
 
 
 def bench_size(size: int, scenarios: list[str], repeat: int, env: dict[str, str]) -> dict:
     root = generate(size)
     atlas = Atlas(root)
-    before = calibrate(env)
-    print(f"\n{size} profiles ({root}); a fixed loop takes {1000 * before:.0f} ms:", flush=True)
+    before = calibrations(env)
+    print(f"\n{size} profiles ({root}); {describe(before)}:", flush=True)
     rows = []
     try:
         run([*atlaslint_command(), "--version"], root, env)  # write bytecode caches
@@ -200,13 +236,13 @@ def bench_size(size: int, scenarios: list[str], repeat: int, env: dict[str, str]
             print(format_row(row), flush=True)
     finally:
         atlas.restore()
-    after = calibrate(env)
-    print(f"  (the fixed loop took {1000 * after:.0f} ms after these runs)", flush=True)
+    after = calibrations(env)
+    print(f"  (after these runs, {describe(after)})", flush=True)
     return {
         "profiles": atlas.profiles,
         "root": str(root),
         "atlas_fingerprint": fingerprint_of(root),
-        "calibration_s": [before, after],
+        **{key: [before[key], after[key]] for key in CALIBRATIONS},
         "scenarios": rows,
     }
 
@@ -281,6 +317,12 @@ def compare(current: dict, earlier_path: Path) -> None:
                 f"  note: the {size}-profile atlases differ (other profiles copied, or"
                 " another generator): the figures are not comparable"
             )
+        slower = _speed_changed(earlier.get("sizes", {}).get(size, {}), result)
+        if slower:
+            print(
+                f"  note: the machine ran at another speed for the {size}-profile runs"
+                f" ({slower}): the figures are not comparable"
+            )
         for row in result["scenarios"]:
             old = before.get((size, row["scenario"]))
             if old and old["wall_s"]:
@@ -289,6 +331,20 @@ def compare(current: dict, earlier_path: Path) -> None:
                     f"  {size:>6} {row['scenario']:<12} {old['wall_s']:7.3f} s -> "
                     f"{row['wall_s']:7.3f} s  ({ratio:5.2f}x)"
                 )
+
+
+def _speed_changed(earlier: dict, current: dict) -> str:
+    """How the calibrations of two results for one atlas differ by more than
+    :data:`COMPARABLE`, or ``""`` (results without a calibration are not judged)."""
+    changes = []
+    for key in CALIBRATIONS:
+        old, new = earlier.get(key), current.get(key)
+        if not old or not new:
+            continue
+        ratio = max(new) / max(old)
+        if abs(ratio - 1) > COMPARABLE:
+            changes.append(f"{key} {max(old):.3f} s -> {max(new):.3f} s")
+    return "; ".join(changes)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -89,8 +89,10 @@ def test_a_quick_run_writes_comparable_results(tmp_path: Path, monkeypatch, caps
         assert result["interpreter"].endswith("(shared libpython)" if loaded else "(no libpython)")
     if Path("/proc/self/smaps_rollup").exists():  # Linux 4.14 and later
         assert all(row["tree_pss_mb"] > 0 for row in rows.values())
-    before, after = result["sizes"]["6"]["calibration_s"]  # the machine's speed, both ends
-    assert 0 < before < 10 and 0 < after < 10
+    for key in ("calibration_s", "calibration_memory_s"):  # the machine's speed, both ends
+        before, after = result["sizes"]["6"][key]
+        assert 0 < before < 10 and 0 < after < 10
+    assert "a memory-bound one" in printed
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="Linux /proc only")
@@ -153,6 +155,31 @@ def test_a_comparison_says_when_the_atlases_differ(tmp_path: Path, capsys) -> No
     other = {"sizes": {"654": {"atlas_fingerprint": "b", "scenarios": [row]}}}
     bench.compare(other, earlier)
     assert "the 654-profile atlases differ" in capsys.readouterr().out
+
+
+def test_a_comparison_says_when_the_machine_ran_at_another_speed(tmp_path: Path, capsys) -> None:
+    """Figures taken while the machine ran a fifth slower (by its calibrations) are
+    not put side by side without a word; within 15% they are."""
+    row = {"scenario": "cold", "wall_s": 1.0}
+
+    def result(memory: list[float]) -> dict:
+        size = {
+            "atlas_fingerprint": "a",
+            "calibration_s": [0.042, 0.043],
+            "calibration_memory_s": memory,
+            "scenarios": [row],
+        }
+        return {"sizes": {"654": size}}
+
+    earlier = tmp_path / "earlier.json"
+    earlier.write_text(json.dumps(result([0.40, 0.41])))
+    bench.compare(result([0.41, 0.45]), earlier)
+    assert "another speed" not in capsys.readouterr().out
+    bench.compare(result([0.40, 0.50]), earlier)
+    printed = capsys.readouterr().out
+    assert "the machine ran at another speed for the 654-profile runs" in printed
+    assert "calibration_memory_s 0.410 s -> 0.500 s" in printed
+    assert "calibration_s " not in printed  # the small loop did not move
 
 
 def test_the_bundled_example_is_named_as_a_sample_of_its_own() -> None:
