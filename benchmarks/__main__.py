@@ -204,6 +204,7 @@ def calibrations(env: dict[str, str]) -> dict[str, float]:
 
 
 def describe(timed: dict[str, float]) -> str:
+    """The calibrations as printed before and after an atlas's runs."""
     return (
         f"a fixed loop takes {1000 * timed['calibration_s']:.0f} ms, a memory-bound one"
         f" {1000 * timed['calibration_memory_s']:.0f} ms"
