@@ -189,7 +189,7 @@ COMPARABLE = 0.15
 """Calibrations further apart than this (relative) make two results not comparable."""
 
 
-def calibrate(env: dict[str, str], code: str = CALIBRATION) -> float:
+def calibrate(env: dict[str, str], code: str) -> float:
     """Seconds of CPU a calibration (``code``) takes now (the best of three)."""
     times = []
     for _ in range(3):
