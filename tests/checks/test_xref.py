@@ -138,6 +138,25 @@ def test_a_guess_is_the_one_difflib_gives_over_every_slug(
     assert guesser(value) == (expected[0] if expected else None)
 
 
+@settings(max_examples=300)
+@given(
+    words=st.lists(st.text("aab-é\u212a", max_size=30), min_size=2, max_size=6),
+)
+def test_the_characters_two_slugs_share_are_the_bits_they_share(words: list[str]) -> None:
+    """The bits prefilter keeps exactly the slugs difflib's quick_ratio test keeps:
+    characters counted with their repeats, whichever strings gave the bits first."""
+    import difflib
+
+    guesser = Guesser(set())
+    for a in words:
+        for b in words:
+            shared = (guesser._counted(a) & guesser._counted(b)).bit_count()
+            matcher = difflib.SequenceMatcher(None, b, a)
+            assert shared == round(matcher.quick_ratio() * (len(a) + len(b)) / 2)
+            kept = guesser._sharing_enough(a, [b]) == [b]
+            assert kept == (not a or matcher.quick_ratio() >= 0.8)
+
+
 def test_guesses_come_out_the_same_as_results_arrive_or_at_the_end(atlas, cli, monkeypatch) -> None:
     """A small atlas guesses "did you mean" slugs while its units are checked, a large
     one at the end over every core; the findings are the same either way."""
