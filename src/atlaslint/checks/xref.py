@@ -163,19 +163,12 @@ class Guesser:
     def _closest(self, value: str) -> str | None:
         candidates = self._of_near_length(len(value))
         self.compared += len(candidates)
+        kept = None
         if self.compared > self.PREFILTER_FROM:
-            try:
-                from rapidfuzz import fuzz, process
-            except ImportError:  # optional speed-up; the bits give the same answer
-                candidates = self._sharing_enough(value, candidates)
-            else:
-                found = process.extract(
-                    value, candidates, scorer=fuzz.ratio, score_cutoff=79.5, limit=None
-                )
-                candidates = sorted(choice for choice, _, _ in found)
-        else:
-            candidates = self._sharing_enough(value, candidates)
-        guess = difflib.get_close_matches(value, candidates, n=1, cutoff=0.8)
+            kept = _indel_kept(value, candidates)
+        if kept is None:
+            kept = self._sharing_enough(value, candidates)
+        guess = difflib.get_close_matches(value, kept, n=1, cutoff=0.8)
         return guess[0] if guess else None
 
     def _sharing_enough(self, value: str, candidates: list[str]) -> list[str]:
@@ -224,6 +217,17 @@ class Guesser:
         if longest - shortest >= len(self.by_length):  # a very long value: fewer keys
             lengths = [n for n in self.by_length if shortest <= n <= longest]
         return [slug for n in lengths for slug in self.by_length.get(n, ())]
+
+
+def _indel_kept(value: str, candidates: list[str]) -> list[str] | None:
+    """The ``candidates`` passing rapidfuzz's Indel cut (see :class:`Guesser`), sorted,
+    or ``None`` without rapidfuzz (an optional speed-up: the bits give the same answer)."""
+    try:
+        from rapidfuzz import fuzz, process
+    except ImportError:
+        return None
+    found = process.extract(value, candidates, scorer=fuzz.ratio, score_cutoff=79.5, limit=None)
+    return sorted(choice for choice, _, _ in found)
 
 
 _shared: Guesser | None = None
